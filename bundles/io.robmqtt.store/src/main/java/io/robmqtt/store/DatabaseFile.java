@@ -1,0 +1,133 @@
+package io.robmqtt.store;
+
+import io.robmqtt.api.StoreException;
+import io.robmqtt.store.StoreConfig.Synchronous;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * Opens the database file: creates it readable by its owner only, sets WAL and the durability level, checks
+ * it, and moves a corrupt file aside (never deletes it) before starting afresh.
+ */
+final class DatabaseFile {
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseFile.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final String[] SIDE_FILES = {"", "-wal", "-shm"};
+
+    /** An open connection and whether a corrupt file had to be moved aside to get it. */
+    record Opened(Connection connection, boolean recoveredFromCorruption) {}
+
+    private DatabaseFile() {}
+
+    static Opened open(Path file, Synchronous synchronous, Clock clock) {
+        createOwnerOnly(file);
+        try {
+            return new Opened(openChecked(file, synchronous), false);
+        } catch (SQLException e) {
+            if (!SqliteErrors.isCorruption(e) && !(e instanceof CorruptDatabase)) {
+                throw SqliteErrors.storeFailure(file, e);
+            }
+            Path aside = moveAside(file, clock);
+            LOG.error("event=database_corrupt file={} moved_to={} reason=\"{}\": starting with an empty database; "
+                    + "the old file is kept for inspection", file, aside, e.getMessage());
+        }
+        createOwnerOnly(file);
+        try {
+            return new Opened(openChecked(file, synchronous), true);
+        } catch (SQLException e) {
+            throw SqliteErrors.storeFailure(file, e);
+        }
+    }
+
+    private static Connection openChecked(Path file, Synchronous synchronous) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(synchronous.name()));
+        config.setBusyTimeout(5_000);
+        SQLiteDataSource source = new SQLiteDataSource(config);
+        source.setUrl("jdbc:sqlite:" + file);
+        Connection connection = source.getConnection();
+        try (Statement statement = connection.createStatement()) {
+            try (ResultSet check = statement.executeQuery("PRAGMA quick_check")) {
+                String result = check.next() ? check.getString(1) : "no answer";
+                if (!"ok".equals(result)) {
+                    throw new CorruptDatabase("quick_check: " + result);
+                }
+            }
+            Schema.create(statement);
+            connection.setAutoCommit(false);
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            closeAfterFailure(connection, e);
+            throw e;
+        }
+    }
+
+    private static void closeAfterFailure(Connection connection, Exception failure) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static void createOwnerOnly(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+        } catch (FileAlreadyExistsException e) {
+            // an existing database keeps the permissions it has
+        } catch (IOException e) {
+            throw new StoreException("could not create the database file " + file + ": " + e, e);
+        }
+    }
+
+    private static Path moveAside(Path file, Clock clock) {
+        String suffix = ".corrupt-" + STAMP.format(clock.instant());
+        Path aside = file.resolveSibling(file.getFileName() + suffix);
+        for (int n = 1; Files.exists(aside); n++) {
+            aside = file.resolveSibling(file.getFileName() + suffix + "-" + n);
+        }
+        try {
+            for (String side : SIDE_FILES) {
+                Path source = file.resolveSibling(file.getFileName() + side);
+                if (Files.exists(source)) {
+                    Files.move(source, aside.resolveSibling(aside.getFileName() + side));
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("the database " + file + " is corrupt and could not be moved aside to "
+                    + aside + ": " + e + "; move or remove it by hand", e);
+        }
+        return aside;
+    }
+
+    /** The file opened, but SQLite's check found it damaged. */
+    private static final class CorruptDatabase extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        CorruptDatabase(String reason) {
+            super(reason);
+        }
+    }
+}

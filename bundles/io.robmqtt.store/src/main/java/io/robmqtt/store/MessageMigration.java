@@ -1,0 +1,68 @@
+package io.robmqtt.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves the queued and inflight messages of a database file this store used before into the current one, when
+ * {@code db.path} changes: nothing accepted stays behind in the old file. Moved messages keep their order and
+ * come after the messages the new file already holds.
+ */
+final class MessageMigration {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageMigration.class);
+
+    private MessageMigration() {}
+
+    /** Runs outside the connection's transaction (SQLite cannot ATTACH inside one) and commits. */
+    static void moveFrom(Connection connection, Path previous) throws SQLException {
+        if (!previous.toFile().isFile()) {
+            return;
+        }
+        connection.commit();
+        connection.setAutoCommit(true);
+        try (PreparedStatement attach = connection.prepareStatement("ATTACH DATABASE ? AS previous");
+                Statement statement = connection.createStatement()) {
+            attach.setString(1, previous.toString());
+            attach.execute();
+            try {
+                statement.execute("BEGIN IMMEDIATE");
+                long offset = sequenceOffset(statement);
+                long moved = copy(statement, Schema.QUEUE, offset) + copy(statement, Schema.INFLIGHT, offset);
+                statement.execute("COMMIT");
+                LOG.info("event=store_messages_moved from={} messages={}", previous, moved);
+            } catch (SQLException e) {
+                statement.execute("ROLLBACK");
+                throw e;
+            } finally {
+                statement.execute("DETACH DATABASE previous");
+            }
+        } finally {
+            connection.setAutoCommit(false);
+        }
+    }
+
+    private static long sequenceOffset(Statement statement) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("SELECT coalesce((SELECT min(seq) FROM (SELECT seq FROM "
+                + "previous.queue UNION ALL SELECT seq FROM previous.inflight)), 0), "
+                + "max(coalesce((SELECT max(seq) FROM main.queue), 0), coalesce((SELECT max(seq) FROM "
+                + "main.inflight), 0), (SELECT value FROM main.meta WHERE key = 'last_sequence'))")) {
+            rs.next();
+            long oldest = rs.getLong(1);
+            long newest = rs.getLong(2);
+            return Math.max(0, newest - oldest + 1);
+        }
+    }
+
+    private static long copy(Statement statement, String table, long offset) throws SQLException {
+        int moved = statement.executeUpdate("INSERT INTO main." + table + " SELECT seq + " + offset
+                + ", connection, priority, topic, payload, qos, retain, size, stored_at FROM previous." + table);
+        statement.executeUpdate("DELETE FROM previous." + table);
+        return moved;
+    }
+}

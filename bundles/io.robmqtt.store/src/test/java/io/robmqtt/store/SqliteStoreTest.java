@@ -1,0 +1,170 @@
+package io.robmqtt.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.robmqtt.api.OutgoingMessage;
+import io.robmqtt.api.QueueFullException;
+import io.robmqtt.api.StoreException;
+import io.robmqtt.api.store.StoredMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The database underneath: files, failures, corruption and live reconfiguration. */
+class SqliteStoreTest {
+    private static final String C = "main";
+
+    @TempDir
+    Path dir;
+
+    private final List<SqliteStore> opened = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        opened.forEach(SqliteStore::close);
+    }
+
+    private SqliteStore open(StoreSettings settings) {
+        SqliteStore store = new SqliteStore(settings, Clock.systemUTC());
+        opened.add(store);
+        return store;
+    }
+
+    private static OutgoingMessage message(String topic, int payloadBytes) {
+        return new OutgoingMessage(topic, new byte[payloadBytes], 1, false, 1);
+    }
+
+    private static void pragma(SqliteStore store, String pragma) {
+        store.call(tx -> {
+            try (Statement s = tx.connection().createStatement()) {
+                s.execute(pragma);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void createsTheDatabaseReadableByItsOwnerOnly() throws Exception {
+        Path db = dir.resolve("sub/dir/robmqtt.db");
+        open(new StoreSettings(db));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aCorruptFileIsMovedAsideNeverDeletedAndAFreshOneUsed() throws Exception {
+        Path db = dir.resolve("robmqtt.db");
+        byte[] garbage = "this is not a SQLite database, just bytes on a flash card".repeat(100)
+                .getBytes(StandardCharsets.UTF_8);
+        Files.write(db, garbage);
+
+        SqliteStore store = open(new StoreSettings(db));
+        SqliteOfflineQueue queue = new SqliteOfflineQueue(store, Clock.systemUTC());
+        queue.enqueue(C, message("after-recovery", 1));
+
+        assertThat(store.recoveredCorruptFiles()).isEqualTo(1);
+        try (Stream<Path> files = Files.list(dir)) {
+            Path aside = files.filter(f -> f.getFileName().toString().startsWith("robmqtt.db.corrupt-"))
+                    .findFirst().orElseThrow();
+            assertThat(Files.readAllBytes(aside)).isEqualTo(garbage);
+        }
+        assertThat(queue.peek(C, 10)).extracting(m -> m.message().topic()).containsExactly("after-recovery");
+    }
+
+    @Test
+    void aFullDiskGivesAClearErrorAndKeepsWhatWasStored() {
+        SqliteStore store = open(new StoreSettings(dir.resolve("full.db")));
+        SqliteOfflineQueue queue = new SqliteOfflineQueue(store, Clock.systemUTC());
+        queue.enqueue(C, message("kept", 10));
+        pragma(store, "PRAGMA max_page_count = " + pageCount(store));
+
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 1000; i++) {
+                queue.enqueue(C, message("more-" + i, 4096));
+            }
+        }).isInstanceOf(StoreException.class).hasMessageContaining("full.db").hasMessageContaining("full");
+
+        assertThat(queue.peek(C, 2000)).extracting(m -> m.message().topic()).contains("kept");
+    }
+
+    @Test
+    void aReadOnlyDatabaseGivesAClearErrorOnPublish() {
+        SqliteStore store = open(new StoreSettings(dir.resolve("ro.db")));
+        SqliteOfflineQueue queue = new SqliteOfflineQueue(store, Clock.systemUTC());
+        queue.enqueue(C, message("kept", 1));
+        pragma(store, "PRAGMA query_only = ON");
+
+        assertThatThrownBy(() -> queue.enqueue(C, message("refused", 1))).isInstanceOf(StoreException.class)
+                .hasMessageContaining("ro.db").hasMessageContaining("read-only");
+        pragma(store, "PRAGMA query_only = OFF");
+        assertThat(queue.peek(C, 10)).extracting(m -> m.message().topic()).containsExactly("kept");
+    }
+
+    @Test
+    void aSmallerQueueSizeAppliesLiveWithoutReopening() {
+        StoreSettings settings = new StoreSettings(dir.resolve("live.db"));
+        SqliteStore store = open(settings);
+        SqliteOfflineQueue queue = new SqliteOfflineQueue(store, Clock.systemUTC());
+        queue.enqueue(C, message("a", 1));
+        queue.enqueue(C, message("b", 1));
+        java.sql.Connection before = store.call(tx -> tx.connection());
+
+        store.modified(settings.copy().maxQueueSize(2));
+
+        assertThatThrownBy(() -> queue.enqueue(C, message("c", 1))).isInstanceOf(QueueFullException.class)
+                .hasMessageContaining("max.queue.size 2");
+        java.sql.Connection after = store.call(tx -> tx.connection());
+        assertThat(after).isSameAs(before);
+    }
+
+    @Test
+    void anInvalidUpdateIsRefusedAndThePreviousSettingsStay() {
+        StoreSettings settings = new StoreSettings(dir.resolve("keep.db")).maxQueueSize(1);
+        SqliteStore store = open(settings);
+        store.modified(settings.copy().maxQueueSize(0));
+        assertThat(store.limits().maxQueueSize()).isEqualTo(1);
+        assertThatThrownBy(() -> QueueLimits.from(settings.copy().maxQueueSize(0)))
+                .hasMessageContaining("max.queue.size is 0");
+    }
+
+    @Test
+    void aNewDbPathMovesQueuedAndInflightMessagesIntoTheNewFileInOrder() {
+        StoreSettings settings = new StoreSettings(dir.resolve("old.db"));
+        SqliteStore store = open(settings);
+        SqliteOfflineQueue queue = new SqliteOfflineQueue(store, Clock.systemUTC());
+        SqliteInflightStore inflight = new SqliteInflightStore(store, Clock.systemUTC());
+        queue.enqueue(C, message("q1", 1));
+        queue.enqueue(C, message("q2", 1));
+        StoredMessage sent = inflight.add(C, message("sent", 1));
+
+        store.modified(settings.copy().withPath(dir.resolve("new.db")));
+
+        assertThat(currentFile(store)).isEqualTo(dir.resolve("new.db"));
+        assertThat(queue.peek(C, 10)).extracting(m -> m.message().topic()).containsExactly("q1", "q2");
+        assertThat(inflight.list(C)).extracting(m -> m.message().topic()).containsExactly("sent");
+        assertThat(queue.statistics(C).totalMessages()).isEqualTo(2);
+        assertThat(queue.enqueue(C, message("q3", 1)).stored().sequence()).isGreaterThan(sent.sequence());
+    }
+
+    private static long pageCount(SqliteStore store) {
+        return store.call(tx -> {
+            try (Statement s = tx.connection().createStatement(); var rs = s.executeQuery("PRAGMA page_count")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    private static Path currentFile(SqliteStore store) {
+        return store.call(tx -> Path.of(tx.connection().getMetaData().getURL().substring("jdbc:sqlite:".length())));
+    }
+}
