@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * (moving the stored messages into the new file) while work submitted meanwhile waits. The services built on
  * the store stay registered throughout.
  */
-@Component(service = SqliteStore.class, configurationPid = StoreConfig.PID,
+@Component(service = SqliteStore.class, immediate = true, configurationPid = StoreConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = StoreConfig.class)
 public class SqliteStore {
