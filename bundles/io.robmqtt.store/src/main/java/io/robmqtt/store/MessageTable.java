@@ -2,7 +2,7 @@ package io.robmqtt.store;
 
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.store.StoredMessage;
-import java.sql.Connection;
+import io.robmqtt.store.Database.Transaction;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,82 +11,83 @@ import java.util.List;
 
 /** Reads and writes message rows of one table; the queue and the inflight table share this layout. */
 final class MessageTable {
-    private static final String SELECT = "SELECT seq, topic, payload, qos, retain, priority, stored_at FROM ";
+    private static final String COLUMNS = "seq, topic, payload, qos, retain, priority, stored_at";
 
-    private final String table;
+    private final String insert;
+    private final String delete;
+    private final String count;
+    private final String select;
 
     MessageTable(String table) {
-        this.table = table;
-    }
-
-    void insert(Connection c, String connection, StoredMessage stored) throws SQLException {
-        OutgoingMessage m = stored.message();
-        try (PreparedStatement insert = c.prepareStatement("INSERT OR REPLACE INTO " + table
+        insert = "INSERT OR REPLACE INTO " + table
                 + "(seq, connection, priority, topic, payload, qos, retain, size, stored_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setLong(1, stored.sequence());
-            insert.setString(2, connection);
-            insert.setInt(3, m.priority());
-            insert.setString(4, m.topic());
-            insert.setBytes(5, m.payload());
-            insert.setInt(6, m.qos());
-            insert.setInt(7, m.retain() ? 1 : 0);
-            insert.setInt(8, m.sizeBytes());
-            insert.setLong(9, stored.storedAtMillis());
-            insert.executeUpdate();
-        }
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        delete = "DELETE FROM " + table + " WHERE connection = ? AND seq = ? RETURNING priority, size";
+        count = "SELECT count(*) FROM " + table + " WHERE connection = ?";
+        select = "SELECT " + COLUMNS + " FROM " + table + " WHERE connection = ?";
     }
 
-    /** Rows of a connection matching {@code where} (a condition on the columns, with parameters after the connection). */
-    List<StoredMessage> select(Connection c, String connection, String where, String orderBy, long... parameters)
+    void insert(Transaction tx, String connection, StoredMessage stored) throws SQLException {
+        OutgoingMessage m = stored.message();
+        PreparedStatement statement = tx.prepared(insert);
+        statement.setLong(1, stored.sequence());
+        statement.setString(2, connection);
+        statement.setInt(3, m.priority());
+        statement.setString(4, m.topic());
+        statement.setBytes(5, m.payload());
+        statement.setInt(6, m.qos());
+        statement.setInt(7, m.retain() ? 1 : 0);
+        statement.setInt(8, m.sizeBytes());
+        statement.setLong(9, stored.storedAtMillis());
+        statement.executeUpdate();
+    }
+
+    /**
+     * Rows of a connection, in {@code orderBy} order, that match {@code where} (a condition on the columns
+     * whose parameters follow the connection; empty for all rows).
+     */
+    List<StoredMessage> select(Transaction tx, String connection, String where, String orderBy, long... parameters)
             throws SQLException {
-        try (PreparedStatement select = c.prepareStatement(SELECT + table + " WHERE connection = ?"
-                + (where.isEmpty() ? "" : " AND " + where) + " ORDER BY " + orderBy)) {
-            select.setString(1, connection);
-            for (int i = 0; i < parameters.length; i++) {
-                select.setLong(i + 2, parameters[i]);
+        PreparedStatement statement =
+                tx.prepared(select + (where.isEmpty() ? "" : " AND " + where) + " ORDER BY " + orderBy);
+        statement.setString(1, connection);
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setLong(i + 2, parameters[i]);
+        }
+        try (ResultSet rows = statement.executeQuery()) {
+            List<StoredMessage> messages = new ArrayList<>();
+            while (rows.next()) {
+                OutgoingMessage message = new OutgoingMessage(rows.getString(2), rows.getBytes(3), rows.getInt(4),
+                        rows.getInt(5) != 0, rows.getInt(6));
+                messages.add(new StoredMessage(rows.getLong(1), message, rows.getLong(7)));
             }
-            try (ResultSet rows = select.executeQuery()) {
-                List<StoredMessage> messages = new ArrayList<>();
-                while (rows.next()) {
-                    messages.add(read(rows));
-                }
-                return messages;
-            }
+            return messages;
         }
     }
 
     /** Deletes rows by sequence and returns the (priority, size) of each row deleted. */
-    List<long[]> delete(Connection c, String connection, Iterable<Long> sequences) throws SQLException {
+    List<long[]> delete(Transaction tx, String connection, Iterable<Long> sequences) throws SQLException {
+        tx.deletesRows();
         List<long[]> deleted = new ArrayList<>();
-        try (PreparedStatement delete = c.prepareStatement(
-                "DELETE FROM " + table + " WHERE connection = ? AND seq = ? RETURNING priority, size")) {
-            delete.setString(1, connection);
-            for (long sequence : sequences) {
-                delete.setLong(2, sequence);
-                try (ResultSet row = delete.executeQuery()) {
-                    if (row.next()) {
-                        deleted.add(new long[] {row.getLong(1), row.getLong(2)});
-                    }
+        PreparedStatement statement = tx.prepared(delete);
+        statement.setString(1, connection);
+        for (long sequence : sequences) {
+            statement.setLong(2, sequence);
+            try (ResultSet row = statement.executeQuery()) {
+                if (row.next()) {
+                    deleted.add(new long[] {row.getLong(1), row.getLong(2)});
                 }
             }
         }
         return deleted;
     }
 
-    long count(Connection c, String connection) throws SQLException {
-        try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM " + table + " WHERE connection = ?")) {
-            count.setString(1, connection);
-            try (ResultSet rs = count.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+    long count(Transaction tx, String connection) throws SQLException {
+        PreparedStatement statement = tx.prepared(count);
+        statement.setString(1, connection);
+        try (ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
-    }
-
-    private static StoredMessage read(ResultSet rows) throws SQLException {
-        OutgoingMessage message = new OutgoingMessage(rows.getString(2), rows.getBytes(3), rows.getInt(4),
-                rows.getInt(5) != 0, rows.getInt(6));
-        return new StoredMessage(rows.getLong(1), message, rows.getLong(7));
     }
 }

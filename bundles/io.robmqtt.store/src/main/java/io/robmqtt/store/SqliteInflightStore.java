@@ -33,7 +33,7 @@ public class SqliteInflightStore implements InflightStore {
         store.limits().checkPayload(message);
         return store.call(tx -> {
             StoredMessage stored = new StoredMessage(tx.nextSequence(), message, clock.millis());
-            TABLE.insert(tx.connection(), connection, stored);
+            TABLE.insert(tx, connection, stored);
             return stored;
         });
     }
@@ -42,7 +42,7 @@ public class SqliteInflightStore implements InflightStore {
     public void addAll(String connection, List<StoredMessage> messages) {
         store.call(tx -> {
             for (StoredMessage message : messages) {
-                TABLE.insert(tx.connection(), connection, message);
+                TABLE.insert(tx, connection, message);
             }
             return null;
         });
@@ -50,16 +50,16 @@ public class SqliteInflightStore implements InflightStore {
 
     @Override
     public void remove(String connection, long sequence) {
-        store.call(tx -> TABLE.delete(tx.connection(), connection, List.of(sequence)));
+        store.call(tx -> TABLE.delete(tx, connection, List.of(sequence)));
     }
 
     @Override
     public List<StoredMessage> list(String connection) {
-        return store.call(tx -> TABLE.select(tx.connection(), connection, "", "seq"));
+        return store.call(tx -> TABLE.select(tx, connection, "", "seq"));
     }
 
     @Override
     public long count(String connection) {
-        return store.call(tx -> TABLE.count(tx.connection(), connection));
+        return store.call(tx -> TABLE.count(tx, connection));
     }
 }

@@ -6,7 +6,6 @@ import io.robmqtt.api.QueueStatistics;
 import io.robmqtt.api.store.Enqueued;
 import io.robmqtt.api.store.OfflineQueue;
 import io.robmqtt.api.store.StoredMessage;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -51,7 +50,8 @@ public class SqliteOfflineQueue implements OfflineQueue {
 
     @Override
     public Enqueued enqueue(String connection, OutgoingMessage message) {
-        return SqliteStore.await(enqueueAsync(connection, message).toCompletableFuture());
+        store.limits().checkPayload(message);
+        return store.call(tx -> insert(tx, connection, message));
     }
 
     @Override
@@ -65,7 +65,7 @@ public class SqliteOfflineQueue implements OfflineQueue {
         if (limit < 1) {
             throw new IllegalArgumentException("limit is " + limit + "; it must be at least 1");
         }
-        return store.call(tx -> TABLE.select(tx.connection(), connection, "", "priority DESC, seq LIMIT " + limit));
+        return store.call(tx -> TABLE.select(tx, connection, "", "priority DESC, seq LIMIT ?", limit));
     }
 
     @Override
@@ -74,8 +74,8 @@ public class SqliteOfflineQueue implements OfflineQueue {
             return;
         }
         store.call(tx -> {
-            QueueCounters queue = counters(tx.connection(), connection);
-            for (long[] row : TABLE.delete(tx.connection(), connection, sequences)) {
+            QueueCounters queue = counters(tx, connection);
+            for (long[] row : TABLE.delete(tx, connection, sequences)) {
                 queue.remove((int) row[0], row[1]);
             }
             return null;
@@ -85,33 +85,34 @@ public class SqliteOfflineQueue implements OfflineQueue {
     @Override
     public QueueStatistics statistics(String connection) {
         return store.call(tx -> {
-            QueueCounters queue = counters(tx.connection(), connection);
+            QueueCounters queue = counters(tx, connection);
             QueueLimits limits = store.limits();
             double used = 100.0 * Math.max((double) queue.count() / limits.maxQueueSize(),
                     (double) queue.bytes() / limits.maxQueueBytes());
             return new QueueSnapshot(queue.count(), queue.bytes(), queue.byPriority(),
-                    oldestAgeSeconds(tx.connection(), connection), Math.round(used * 100) / 100.0,
+                    oldestAgeSeconds(tx, connection), Math.round(used * 100) / 100.0,
                     adder(evicted, connection).sum(), adder(rejected, connection).sum());
         });
     }
 
     private Enqueued insert(Database.Transaction tx, String connection, OutgoingMessage message)
             throws SQLException {
-        Connection c = tx.connection();
-        QueueCounters queue = counters(c, connection);
+        QueueCounters queue = counters(tx, connection);
         List<StoredMessage> victims;
         try {
             victims = PriorityEvictionPolicy.victims(message, queue, store.limits(), (priority, after, limit) ->
-                    TABLE.select(c, connection, "priority = ? AND seq > ?", "seq LIMIT " + limit, priority, after));
+                    TABLE.select(tx, connection, "priority = ? AND seq > ?", "seq LIMIT ?", priority, after, limit));
         } catch (QueueFullException e) {
             adder(rejected, connection).increment();
             LOG.warn("event=message_rejected connection={} topic={} priority={} reason=\"{}\"", connection,
                     message.topic(), message.priority(), e.getMessage());
             throw e;
         }
-        TABLE.delete(c, connection, victims.stream().map(StoredMessage::sequence)::iterator);
+        if (!victims.isEmpty()) {
+            TABLE.delete(tx, connection, victims.stream().map(StoredMessage::sequence)::iterator);
+        }
         StoredMessage stored = new StoredMessage(tx.nextSequence(), message, clock.millis());
-        TABLE.insert(c, connection, stored);
+        TABLE.insert(tx, connection, stored);
         for (StoredMessage victim : victims) {
             queue.remove(victim.message().priority(), victim.message().sizeBytes());
             adder(evicted, connection).increment();
@@ -123,39 +124,35 @@ public class SqliteOfflineQueue implements OfflineQueue {
         return new Enqueued(stored, victims);
     }
 
-    private QueueCounters counters(Connection c, String connection) throws SQLException {
+    private QueueCounters counters(Database.Transaction tx, String connection) throws SQLException {
         QueueCounters queue = counters.get(connection);
         if (queue == null) {
-            queue = load(c, connection);
+            queue = load(tx, connection);
             counters.put(connection, queue);
         }
         return queue;
     }
 
-    private static QueueCounters load(Connection c, String connection) throws SQLException {
+    private static QueueCounters load(Database.Transaction tx, String connection) throws SQLException {
         QueueCounters queue = new QueueCounters();
-        try (PreparedStatement select = c.prepareStatement(
-                "SELECT priority, size FROM " + Schema.QUEUE + " WHERE connection = ?")) {
-            select.setString(1, connection);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    queue.add(rows.getInt(1), rows.getLong(2));
-                }
+        PreparedStatement select = tx.prepared("SELECT priority, size FROM " + Schema.QUEUE + " WHERE connection = ?");
+        select.setString(1, connection);
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                queue.add(rows.getInt(1), rows.getLong(2));
             }
         }
         return queue;
     }
 
-    private OptionalDouble oldestAgeSeconds(Connection c, String connection) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement(
-                "SELECT min(stored_at) FROM " + Schema.QUEUE + " WHERE connection = ?")) {
-            select.setString(1, connection);
-            try (ResultSet rs = select.executeQuery()) {
-                rs.next();
-                long oldest = rs.getLong(1);
-                return rs.wasNull() ? OptionalDouble.empty()
-                        : OptionalDouble.of(Math.max(0, clock.millis() - oldest) / 1000.0);
-            }
+    private OptionalDouble oldestAgeSeconds(Database.Transaction tx, String connection) throws SQLException {
+        PreparedStatement select = tx.prepared("SELECT min(stored_at) FROM " + Schema.QUEUE + " WHERE connection = ?");
+        select.setString(1, connection);
+        try (ResultSet rs = select.executeQuery()) {
+            rs.next();
+            long oldest = rs.getLong(1);
+            return rs.wasNull() ? OptionalDouble.empty()
+                    : OptionalDouble.of(Math.max(0, clock.millis() - oldest) / 1000.0);
         }
     }
 

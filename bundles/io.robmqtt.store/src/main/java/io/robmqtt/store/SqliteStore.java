@@ -74,7 +74,7 @@ public class SqliteStore {
     }
 
     @Deactivate
-    void close() {
+    public void close() {
         reopening.writeLock().lock();
         try {
             database.close();
@@ -110,7 +110,14 @@ public class SqliteStore {
 
     /** Runs work and waits until it is committed, rethrowing its failure as it was thrown. */
     <T> T call(Database.Work<T> work) {
-        return await(submit(work));
+        CompletableFuture<T> future;
+        reopening.readLock().lock();
+        try {
+            future = database.call(work);
+        } finally {
+            reopening.readLock().unlock();
+        }
+        return await(future);
     }
 
     static <T> T await(CompletableFuture<T> future) {
