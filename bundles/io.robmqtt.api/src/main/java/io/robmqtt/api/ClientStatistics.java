@@ -23,4 +23,31 @@ public interface ClientStatistics {
 
     /** Subscriptions this connection holds. */
     int activeSubscriptions();
+
+    /** Messages accepted by {@code publish} since the connection started. */
+    long published();
+
+    /** Messages the broker acknowledged (QoS 1 and 2) or that were written to the network (QoS 0). */
+    long acknowledged();
+
+    /** Messages that went to the offline queue rather than straight to the broker. */
+    long queued();
+
+    /** Messages evicted from the offline queue for more important ones. */
+    long evicted();
+
+    /** Messages refused because the queue was full of messages at least as important. */
+    long rejected();
+
+    /** Messages sent again after a reconnect or a restart, because their acknowledgement had not come. */
+    long resent();
+
+    /** Successful connections after the first one. */
+    long reconnects();
+
+    /** Connection attempts that failed, refused or not. */
+    long connectFailures();
+
+    /** Why the last connection attempt failed, or the empty string if none has. Never holds a secret. */
+    String lastConnectError();
 }

@@ -4,7 +4,9 @@ import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.store.InflightStore;
 import io.robmqtt.api.store.StoredMessage;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -51,6 +53,14 @@ public class SqliteInflightStore implements InflightStore {
     @Override
     public void remove(String connection, long sequence) {
         store.call(tx -> TABLE.delete(tx, connection, List.of(sequence)));
+    }
+
+    @Override
+    public CompletionStage<Void> removeAsync(String connection, Collection<Long> sequences) {
+        return store.submit(tx -> {
+            TABLE.delete(tx, connection, sequences);
+            return null;
+        });
     }
 
     @Override

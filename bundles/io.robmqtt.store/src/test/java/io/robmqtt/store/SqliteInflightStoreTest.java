@@ -75,6 +75,18 @@ class SqliteInflightStoreTest {
     }
 
     @Test
+    void asyncRemovalsAreDurableWhenTheirStageCompletes() {
+        StoredMessage a = inflight.add(C, message("a"));
+        StoredMessage b = inflight.add(C, message("b"));
+        StoredMessage c = inflight.add(C, message("c"));
+        inflight.removeAsync(C, List.of(a.sequence())).toCompletableFuture().join();
+        inflight.removeAsync(C, List.of(c.sequence(), 999L)).toCompletableFuture().join();
+        store.close();
+        open();
+        assertThat(inflight.list(C)).containsExactly(b);
+    }
+
+    @Test
     void removingAnUnknownSequenceIsHarmless() {
         inflight.remove(C, 12345);
         assertThat(inflight.list(C)).isEmpty();

@@ -2,7 +2,9 @@ package io.robmqtt.api.store;
 
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.StoreException;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -41,6 +43,17 @@ public interface InflightStore {
      * @param sequence the acknowledged message
      */
     void remove(String connection, long sequence);
+
+    /**
+     * Removes records without waiting: acknowledgements arrive on the network thread, which must not wait for
+     * the disk. Removals submitted together share a transaction. If the process dies before a removal is
+     * durable, the message is sent again after the restart: a duplicate, never a loss.
+     *
+     * @param connection the connection's name
+     * @param sequences the acknowledged messages
+     * @return a stage completing when the removal is durable
+     */
+    CompletionStage<Void> removeAsync(String connection, Collection<Long> sequences);
 
     /**
      * The unacknowledged messages of a connection, in sequence order: the order to send them again.

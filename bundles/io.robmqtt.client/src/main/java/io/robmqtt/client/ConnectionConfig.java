@@ -1,0 +1,105 @@
+package io.robmqtt.client;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * One MQTT connection: the factory configuration {@value #FACTORY_PID}, one instance per connection. The only
+ * place the connection's defaults are declared. Names follow the Python original ({@code broker_host} is
+ * {@code broker.host}).
+ */
+@ObjectClassDefinition(
+        name = "robmqtt connection",
+        description = "An MQTT connection of robmqtt: registers an MqttPublisher service named by connection.name.")
+public @interface ConnectionConfig {
+
+    /** The factory PID. */
+    String FACTORY_PID = "io.robmqtt.connection";
+
+    /** Prefix of the environment variables that supply values the configuration leaves unset. */
+    String ENV_PREFIX = "MQTT_";
+
+    @AttributeDefinition(name = "Connection name",
+            description = "Names this connection: the connection.name property of its MqttPublisher service, "
+                    + "and the key of its rows in the store. Keep it stable: changing it leaves the messages "
+                    + "queued under the old name behind.")
+    String connection_name() default "default";
+
+    @AttributeDefinition(name = "Client id",
+            description = "Unique identifier of this device at the broker; required, no default, because it "
+                    + "must be unique across the fleet. Keep it stable so the broker keeps the session.")
+    String client_id();
+
+    @AttributeDefinition(name = "Broker host", description = "MQTT broker hostname or IP.")
+    String broker_host() default "localhost";
+
+    @AttributeDefinition(name = "Broker port", description = "MQTT broker port (8883 for TLS).",
+            min = "1", max = "65535")
+    int broker_port() default 1883;
+
+    @AttributeDefinition(name = "Broker URIs",
+            description = "Brokers of a cluster, tried in turn (tcp://host:port or ssl://host:port). When set, "
+                    + "broker.host and broker.port are not used.",
+            cardinality = 100)
+    String[] broker_uris() default {};
+
+    @AttributeDefinition(name = "Use TLS", description = "Encrypt the connection with TLS.")
+    boolean use_tls() default false;
+
+    @AttributeDefinition(name = "CA certificates", description = "PEM file of the CAs that sign the broker's "
+            + "certificate; empty for the JVM's trust store.")
+    String ca_certs() default "";
+
+    @AttributeDefinition(name = "Client certificate", description = "PEM certificate for mutual TLS; needs keyfile.")
+    String certfile() default "";
+
+    @AttributeDefinition(name = "Client key", description = "PEM private key for mutual TLS; needs certfile.")
+    String keyfile() default "";
+
+    @AttributeDefinition(name = "Username", description = "MQTT username; empty for none.")
+    String username() default "";
+
+    @AttributeDefinition(name = "Password", description = "MQTT password; never logged or shown.",
+            type = AttributeType.PASSWORD)
+    String password() default "";
+
+    @AttributeDefinition(name = "Minimum backoff",
+            description = "First reconnect wait in seconds; each failed attempt doubles it, with jitter.", min = "0")
+    double min_backoff() default 1.0;
+
+    @AttributeDefinition(name = "Maximum backoff",
+            description = "Longest reconnect wait in seconds; a broker that refuses the connection (bad "
+                    + "credentials, not authorised) is retried at this interval.", min = "0")
+    double max_backoff() default 60.0;
+
+    @AttributeDefinition(name = "Keepalive", description = "MQTT keepalive in seconds: how soon a dead link "
+            + "that did not close is noticed (about 1.5 times this).", min = "0")
+    int keepalive() default 60;
+
+    @AttributeDefinition(name = "Connect timeout", description = "Seconds to wait for the broker's CONNACK.",
+            min = "1")
+    int connect_timeout() default 30;
+
+    @AttributeDefinition(name = "Clean session",
+            description = "Start a new MQTT session at each connect. False keeps the broker's session (and "
+                    + "messages for our subscriptions) while offline.")
+    boolean clean_session() default false;
+
+    @AttributeDefinition(name = "Will topic", description = "Last Will topic; empty for no Last Will.")
+    String will_topic() default "";
+
+    @AttributeDefinition(name = "Will payload", description = "Last Will payload (UTF-8).")
+    String will_payload() default "";
+
+    @AttributeDefinition(name = "Will QoS", description = "Last Will QoS, 0 to 2.", min = "0", max = "2")
+    int will_qos() default 0;
+
+    @AttributeDefinition(name = "Will retain", description = "Whether the broker retains the Last Will.")
+    boolean will_retain() default false;
+
+    @AttributeDefinition(name = "Maximum inflight",
+            description = "Most messages sent and not yet acknowledged at once, while live and while draining.",
+            min = "1", max = "65535")
+    int max_inflight() default 100;
+}

@@ -1,0 +1,16 @@
+package io.robmqtt.client;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** The event counters of one connection. */
+final class ConnectionCounters {
+    final LongAdder published = new LongAdder();
+    final LongAdder acknowledged = new LongAdder();
+    final LongAdder queued = new LongAdder();
+    final LongAdder evicted = new LongAdder();
+    final LongAdder rejected = new LongAdder();
+    final LongAdder resent = new LongAdder();
+    final LongAdder reconnects = new LongAdder();
+    final LongAdder connectFailures = new LongAdder();
+    volatile String lastConnectError = "";
+}

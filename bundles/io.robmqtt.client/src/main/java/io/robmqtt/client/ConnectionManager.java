@@ -1,0 +1,113 @@
+package io.robmqtt.client;
+
+import io.robmqtt.api.ClientStatistics;
+import io.robmqtt.api.Delivery;
+import io.robmqtt.api.MqttPublisher;
+import io.robmqtt.api.OutgoingMessage;
+import io.robmqtt.api.store.InflightStore;
+import io.robmqtt.api.store.OfflineQueue;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ConnectionManager: one per {@value ConnectionConfig#FACTORY_PID} configuration. Registers the connection's
+ * {@link MqttPublisher} itself, with only the properties consumers need ({@code connection.name},
+ * {@code client.id}): DS would copy every configuration property, the password included, onto the service.
+ * A configuration update applies without unregistering the service; an invalid one is refused and the
+ * connection goes on as it was.
+ */
+@Component(name = ConnectionConfig.FACTORY_PID, service = {}, configurationPid = ConnectionConfig.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        property = "webconsole.configurationFactory.nameHint={connection.name} ({client.id})")
+@Designate(ocd = ConnectionConfig.class, factory = true)
+public class ConnectionManager implements MqttPublisher {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
+
+    private final MqttConnection connection;
+    private final ServiceRegistration<MqttPublisher> registration;
+
+    @Activate
+    public ConnectionManager(@Reference OfflineQueue queue, @Reference InflightStore inflight,
+            BundleContext context, Map<String, Object> properties) {
+        ConnectionSettings settings;
+        try {
+            settings = ConnectionSettings.from(properties, System.getenv());
+        } catch (IllegalArgumentException e) {
+            LOG.error("event=config_refused pid={} reason=\"{}\"", properties.get("service.pid"), e.getMessage());
+            throw e;
+        }
+        connection = new MqttConnection(settings, queue, inflight);
+        connection.start();
+        registration = context.registerService(MqttPublisher.class, this, serviceProperties(settings));
+        LOG.info("event=connection_started settings=\"{}\"", settings);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        ConnectionSettings next;
+        try {
+            next = ConnectionSettings.from(properties, System.getenv());
+        } catch (IllegalArgumentException e) {
+            LOG.error("event=config_refused connection={} reason=\"{}\": the connection keeps its previous settings",
+                    connection.name(), e.getMessage());
+            return;
+        }
+        connection.reconfigure(next).join();
+        registration.setProperties(serviceProperties(next));
+    }
+
+    @Deactivate
+    void deactivate() {
+        registration.unregister();
+        connection.shutdown();
+    }
+
+    private static Dictionary<String, Object> serviceProperties(ConnectionSettings settings) {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(MqttPublisher.CONNECTION_NAME, settings.connectionName());
+        properties.put("client.id", settings.clientId());
+        return properties;
+    }
+
+    @Override
+    public Delivery publish(String topic, byte[] payload, int qos, boolean retain, int priority) {
+        return connection.publish(new OutgoingMessage(topic, payload, qos, retain, priority));
+    }
+
+    @Override
+    public CompletionStage<Delivery> publishAsync(String topic, byte[] payload, int qos, boolean retain,
+            int priority) {
+        return connection.publishAsync(new OutgoingMessage(topic, payload, qos, retain, priority));
+    }
+
+    @Override
+    public ClientStatistics statistics() {
+        String name = connection.name();
+        return StatisticsSnapshot.of(connection.connected(), connection.currentBackoffSeconds(),
+                connection.queue().statistics(name), connection.inflight().count(name),
+                connection.settings().useTls(), 0, connection.counters());
+    }
+
+    /** Disconnects cleanly; the connection stays down until {@link #connect()}. For operators. */
+    public void disconnect() {
+        connection.stop().join();
+    }
+
+    /** Connects again after {@link #disconnect()}. For operators. */
+    public void connect() {
+        connection.start();
+    }
+}

@@ -1,0 +1,142 @@
+package io.robmqtt.client;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.osgi.util.converter.ConversionException;
+import org.osgi.util.converter.Converters;
+
+/**
+ * A connection's configuration, validated: what the component runs with. Built from the configuration
+ * properties, with {@code MQTT_*} environment variables filling in what the configuration leaves unset.
+ */
+record ConnectionSettings(String connectionName, String clientId, List<String> brokerUris, boolean useTls,
+        String caCerts, String certfile, String keyfile, String username, String password, double minBackoff,
+        double maxBackoff, int keepalive, int connectTimeout, boolean cleanSession, String willTopic,
+        byte[] willPayload, int willQos, boolean willRetain, int maxInflight) {
+
+    /** Validates and converts configuration properties; {@code environment} supplies unset ones. */
+    static ConnectionSettings from(Map<String, ?> properties, Map<String, String> environment) {
+        Map<String, Object> merged = EnvironmentOverlay.apply(properties, environment);
+        try {
+            return from(merged, Converters.standardConverter().convert(merged).to(ConnectionConfig.class));
+        } catch (ConversionException e) {
+            throw new IllegalArgumentException("a connection property has a value of the wrong type: "
+                    + e.getMessage() + " (properties: " + typedKeys(merged) + ")", e);
+        }
+    }
+
+    private static ConnectionSettings from(Map<String, Object> merged, ConnectionConfig c) {
+        Object id = merged.get("client.id");
+        List<String> uris = brokerUris(c);
+        ConnectionSettings settings = new ConnectionSettings(c.connection_name(), id == null ? null : id.toString(), uris,
+                c.use_tls() || uris.stream().anyMatch(u -> u.startsWith("ssl://")), c.ca_certs(), c.certfile(),
+                c.keyfile(), c.username(), c.password(), c.min_backoff(), c.max_backoff(), c.keepalive(),
+                c.connect_timeout(), c.clean_session(), c.will_topic(),
+                c.will_payload().getBytes(StandardCharsets.UTF_8), c.will_qos(), c.will_retain(), c.max_inflight());
+        settings.validate();
+        return settings;
+    }
+
+    /** Names and value types, never values: the map may hold the password. */
+    private static String typedKeys(Map<String, Object> merged) {
+        StringBuilder keys = new StringBuilder();
+        merged.forEach((key, value) -> keys.append(key).append(':')
+                .append(value == null ? "null" : value.getClass().getSimpleName()).append(' '));
+        return keys.toString().trim();
+    }
+
+    private static List<String> brokerUris(ConnectionConfig c) {
+        String[] configured = c.broker_uris();
+        List<String> uris = new ArrayList<>();
+        if (configured != null && configured.length > 0) {
+            for (String uri : configured) {
+                uris.add(normalise(uri.trim()));
+            }
+        } else {
+            require(c.broker_port() >= 1 && c.broker_port() <= 65_535,
+                    "broker.port is " + c.broker_port() + "; it must be from 1 to 65535");
+            require(c.broker_host() != null && !c.broker_host().isBlank(), "broker.host must not be empty");
+            uris.add((c.use_tls() ? "ssl://" : "tcp://") + c.broker_host().trim() + ":" + c.broker_port());
+        }
+        for (String uri : uris) {
+            checkUri(uri);
+        }
+        return List.copyOf(uris);
+    }
+
+    /** Accepts the mqtt:// and mqtts:// spellings as Paho's tcp:// and ssl://. */
+    private static String normalise(String uri) {
+        if (uri.startsWith("mqtts://")) {
+            return "ssl://" + uri.substring("mqtts://".length());
+        }
+        if (uri.startsWith("mqtt://")) {
+            return "tcp://" + uri.substring("mqtt://".length());
+        }
+        return uri;
+    }
+
+    private static void checkUri(String uri) {
+        try {
+            URI parsed = new URI(uri);
+            require("tcp".equals(parsed.getScheme()) || "ssl".equals(parsed.getScheme()),
+                    "broker.uris entry '" + uri + "' must start with tcp://, ssl://, mqtt:// or mqtts://");
+            require(parsed.getHost() != null, "broker.uris entry '" + uri + "' has no host");
+            require(parsed.getPort() >= 1 && parsed.getPort() <= 65_535,
+                    "broker.uris entry '" + uri + "' needs a port from 1 to 65535");
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("broker.uris entry '" + uri + "' is not a URI: " + e.getMessage(), e);
+        }
+    }
+
+    private void validate() {
+        require(clientId != null && !clientId.isBlank(), "client.id is required: set it in the configuration or "
+                + "in the environment variable " + ConnectionConfig.ENV_PREFIX + "CLIENT_ID; it must be unique "
+                + "across the fleet, so it has no default");
+        require(clientId.length() <= 65_535, "client.id is longer than MQTT allows (65535)");
+        require(connectionName != null && !connectionName.isBlank(), "connection.name must not be empty");
+        require(minBackoff >= 0, "min.backoff is " + minBackoff + "; it must be at least 0 seconds");
+        require(minBackoff <= maxBackoff,
+                "min.backoff (" + minBackoff + ") must not be greater than max.backoff (" + maxBackoff + ")");
+        require(keepalive >= 0 && keepalive <= 65_535, "keepalive is " + keepalive + "; it must be 0 to 65535");
+        require(connectTimeout >= 1, "connect.timeout is " + connectTimeout + "; it must be at least 1 second");
+        require(certfile.isEmpty() == keyfile.isEmpty(),
+                "certfile and keyfile go together for mutual TLS: set both or neither");
+        require(willQos >= 0 && willQos <= 2, "will.qos is " + willQos + "; it must be 0, 1 or 2");
+        require(maxInflight >= 1 && maxInflight <= 65_535,
+                "max.inflight is " + maxInflight + "; it must be from 1 to 65535");
+        require(willTopic.isEmpty() || (willTopic.indexOf('+') < 0 && willTopic.indexOf('#') < 0),
+                "will.topic '" + willTopic + "' must not contain '+' or '#'");
+    }
+
+    private static void require(boolean rule, String message) {
+        if (!rule) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Whether moving from this to {@code next} needs a new connection to the broker. */
+    boolean needsReconnect(ConnectionSettings next) {
+        return !withoutLiveFields().equals(next.withoutLiveFields());
+    }
+
+    /** The fields that take effect without reconnecting are left out (backoff and inflight window). */
+    private List<Object> withoutLiveFields() {
+        return List.of(clientId, brokerUris, useTls, caCerts, certfile, keyfile, username, password, keepalive,
+                connectTimeout, cleanSession, willTopic, new String(willPayload, StandardCharsets.UTF_8), willQos,
+                willRetain);
+    }
+
+    /** Describes the settings without the password. */
+    @Override
+    public String toString() {
+        return "ConnectionSettings[connection.name=" + connectionName + ", client.id=" + clientId + ", broker.uris="
+                + brokerUris + ", tls=" + useTls + ", username=" + (username.isEmpty() ? "(none)" : username)
+                + ", password=" + (password.isEmpty() ? "(none)" : "(set)") + ", backoff=" + minBackoff + ".."
+                + maxBackoff + "s, keepalive=" + keepalive + "s, clean.session=" + cleanSession + ", max.inflight="
+                + maxInflight + "]";
+    }
+}

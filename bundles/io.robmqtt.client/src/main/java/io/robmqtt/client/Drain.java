@@ -1,0 +1,136 @@
+package io.robmqtt.client;
+
+import io.robmqtt.api.store.StoredMessage;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After a connect: sends again every inflight message not yet sent in this session, then drains the offline
+ * queue in priority order at the broker's pace (up to max.inflight unacknowledged), then hands over to the
+ * live path. Runs on its own thread; a kick while it runs makes it look again.
+ */
+final class Drain {
+    private static final Logger LOG = LoggerFactory.getLogger(Drain.class);
+    private static final int BATCH = 100;
+
+    private final MqttConnection connection;
+    private final ScheduledExecutorService thread;
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicBoolean resend = new AtomicBoolean();
+    private volatile PahoSession session;
+
+    Drain(MqttConnection connection, ScheduledExecutorService thread) {
+        this.connection = connection;
+        this.thread = thread;
+    }
+
+    /** A new session: re-send what is inflight, then drain. */
+    void start(PahoSession s) {
+        session = s;
+        connection.router().sessionStarted(s);
+        resend.set(true);
+        kick();
+    }
+
+    /** Something may be waiting in the queue. */
+    void kick() {
+        PahoSession s = session;
+        if (s != null && s.alive() && scheduled.compareAndSet(false, true)) {
+            thread.execute(this::run);
+        }
+    }
+
+    /** An inflight record was not sent (its session failed under it): re-send in the current session. */
+    void resendNeeded() {
+        resend.set(true);
+        kick();
+    }
+
+    void shutdown() {
+        session = null;
+        thread.shutdownNow();
+        try {
+            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("event=drain_stop_slow: the drain thread did not stop within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        scheduled.set(false);
+        PahoSession s = session;
+        if (s == null || !s.alive()) {
+            return;
+        }
+        try {
+            if (resend.getAndSet(false)) {
+                resendInflight(s);
+            }
+            drainQueue(s);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("event=drain_failed connection={} reason=\"{}\": retrying in 1 s", connection.name(), e.toString(), e);
+            resend.set(true);
+            thread.schedule(this::kick, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void resendInflight(PahoSession s) throws InterruptedException {
+        List<StoredMessage> unacknowledged = connection.inflight().list(connection.name());
+        int resent = 0;
+        for (StoredMessage message : unacknowledged) {
+            if (s.wasSent(message.sequence())) {
+                continue;
+            }
+            if (!s.window().acquire(s::alive) || !sendOrFlag(s, message)) {
+                return;
+            }
+            resent++;
+        }
+        connection.counters().resent.add(resent);
+        if (resent > 0) {
+            LOG.info("event=inflight_resent connection={} messages={}", connection.name(), resent);
+        }
+    }
+
+    private void drainQueue(PahoSession s) throws InterruptedException {
+        String name = connection.name();
+        long drained = 0;
+        while (s.alive()) {
+            long mark = connection.router().enqueuedMark();
+            List<StoredMessage> batch = connection.queue().peek(name, BATCH);
+            if (batch.isEmpty()) {
+                if (connection.router().goLive(s, mark)) {
+                    if (drained > 0) {
+                        LOG.info("event=queue_drained connection={} messages={}", name, drained);
+                    }
+                    return;
+                }
+                continue;
+            }
+            connection.inflight().addAll(name, batch);
+            connection.queue().remove(name, batch.stream().map(StoredMessage::sequence).toList());
+            for (StoredMessage message : batch) {
+                if (!s.window().acquire(s::alive) || !sendOrFlag(s, message)) {
+                    return;
+                }
+            }
+            drained += batch.size();
+        }
+    }
+
+    private boolean sendOrFlag(PahoSession s, StoredMessage message) {
+        if (s.send(message)) {
+            return true;
+        }
+        resend.set(true);
+        return false;
+    }
+}

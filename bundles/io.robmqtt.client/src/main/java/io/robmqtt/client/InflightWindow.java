@@ -1,0 +1,35 @@
+package io.robmqtt.client;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Bounds the messages sent and not yet acknowledged to {@code max.inflight}. Each broker session gets a new
+ * window: permits of the old session (whose messages will be re-sent) do not carry over.
+ */
+final class InflightWindow {
+    private final Semaphore permits;
+
+    InflightWindow(int maxInflight) {
+        permits = new Semaphore(maxInflight);
+    }
+
+    boolean tryAcquire() {
+        return permits.tryAcquire();
+    }
+
+    /** Waits for a permit while {@code alive} holds; false when the session ended first. */
+    boolean acquire(BooleanSupplier alive) throws InterruptedException {
+        while (alive.getAsBoolean()) {
+            if (permits.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void release() {
+        permits.release();
+    }
+}

@@ -1,0 +1,329 @@
+package io.robmqtt.client;
+
+import io.robmqtt.api.Delivery;
+import io.robmqtt.api.OutgoingMessage;
+import io.robmqtt.api.QueueFullException;
+import io.robmqtt.api.store.Enqueued;
+import io.robmqtt.api.store.InflightStore;
+import io.robmqtt.api.store.OfflineQueue;
+import io.robmqtt.api.store.StoredMessage;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's delivery engine: routes each accepted message (straight to the broker when live, else to
+ * the offline queue), runs the reconnect loop, and after every connect re-sends unacknowledged messages and
+ * drains the queue. Lifecycle changes run on one thread per connection; the drain on another, so a long
+ * drain never delays a reconfiguration.
+ */
+final class MqttConnection implements PahoSession.Events {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+
+    private final OfflineQueue queue;
+    private final InflightStore inflight;
+    private final ScheduledExecutorService lifecycle;
+    private final Drain drain;
+    private final DeliveryHandles handles = new DeliveryHandles(System::nanoTime);
+    private final ConnectionCounters counters = new ConnectionCounters();
+    private final Router router = new Router();
+    private volatile ConnectionSettings settings;
+    private volatile BackoffSchedule backoff;
+    // lifecycle thread only
+    private PahoSession session;
+    private ScheduledFuture<?> nextAttempt;
+    private boolean running;
+    private boolean everConnected;
+
+    MqttConnection(ConnectionSettings settings, OfflineQueue queue, InflightStore inflight) {
+        this.settings = settings;
+        this.queue = queue;
+        this.inflight = inflight;
+        this.backoff = newBackoff(settings);
+        String name = settings.connectionName();
+        this.lifecycle = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "robmqtt-" + name));
+        ScheduledExecutorService drainThread =
+                Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "robmqtt-drain-" + name));
+        this.drain = new Drain(this, drainThread);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread thread = new Thread(r, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private static BackoffSchedule newBackoff(ConnectionSettings s) {
+        return new BackoffSchedule(s.minBackoff(), s.maxBackoff(), Math::random);
+    }
+
+    ConnectionSettings settings() {
+        return settings;
+    }
+
+    String name() {
+        return settings.connectionName();
+    }
+
+    OfflineQueue queue() {
+        return queue;
+    }
+
+    InflightStore inflight() {
+        return inflight;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    ConnectionCounters counters() {
+        return counters;
+    }
+
+    DeliveryHandles handles() {
+        return handles;
+    }
+
+    // ---------------------------------------------------------------- publishing
+
+    Delivery publish(OutgoingMessage message) {
+        PahoSession target = router.routeDirect();
+        if (target != null) {
+            StoredMessage stored;
+            try {
+                stored = inflight.add(name(), message);
+            } catch (RuntimeException e) {
+                target.window().release();
+                throw e;
+            }
+            Delivery delivery = handles.track(stored.sequence());
+            counters.published.increment();
+            if (!target.send(stored)) {
+                drain.resendNeeded(); // the session died under us: the record waits for the next re-send
+            }
+            return delivery;
+        }
+        Enqueued enqueued;
+        try {
+            enqueued = queue.enqueue(name(), message);
+        } catch (QueueFullException e) {
+            counters.rejected.increment();
+            throw e;
+        } finally {
+            router.enqueueDone();
+        }
+        return queued(enqueued, message);
+    }
+
+    /**
+     * Queues the message without waiting for the disk; the drain sends it. Every asynchronous message takes the
+     * queue, so that many in a row share fsyncs and keep their order behind earlier ones.
+     */
+    CompletionStage<Delivery> publishAsync(OutgoingMessage message) {
+        router.enqueueStarted();
+        CompletionStage<Enqueued> stored;
+        try {
+            stored = queue.enqueueAsync(name(), message);
+        } catch (RuntimeException e) {
+            router.enqueueDone();
+            throw e;
+        }
+        return stored.handle((enqueued, failure) -> {
+            router.enqueueDone();
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                if (cause instanceof QueueFullException) {
+                    counters.rejected.increment();
+                }
+                throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+            }
+            return queued(enqueued, message);
+        });
+    }
+
+    private Delivery queued(Enqueued enqueued, OutgoingMessage message) {
+        Delivery delivery = handles.track(enqueued.stored().sequence());
+        counters.published.increment();
+        counters.queued.increment();
+        for (StoredMessage victim : enqueued.evicted()) {
+            counters.evicted.increment();
+            handles.evicted(victim, message.priority());
+        }
+        drain.kick();
+        return delivery;
+    }
+
+    // ---------------------------------------------------------------- lifecycle (one thread)
+
+    void start() {
+        lifecycle.execute(() -> {
+            running = true;
+            attempt();
+        });
+    }
+
+    /** A clean disconnect: no reconnect until {@link #start()}. */
+    CompletableFuture<Void> stop() {
+        return CompletableFuture.runAsync(this::stopNow, lifecycle);
+    }
+
+    private void stopNow() {
+        running = false;
+        if (nextAttempt != null) {
+            nextAttempt.cancel(false);
+            nextAttempt = null;
+        }
+        if (session != null) {
+            router.sessionEnded(session);
+            PahoSession ending = session;
+            session = null;
+            ending.disconnect();
+            LOG.info("event=disconnected connection={} reason=\"clean disconnect\"", name());
+        }
+    }
+
+    /** Applies new settings: live ones at once, the others by a clean reconnect. */
+    CompletableFuture<Void> reconfigure(ConnectionSettings next) {
+        return CompletableFuture.runAsync(() -> {
+            ConnectionSettings previous = settings;
+            settings = next;
+            backoff = newBackoff(next);
+            if (previous.needsReconnect(next) && running) {
+                LOG.info("event=reconfiguring connection={} settings=\"{}\"", name(), next);
+                stopNow();
+                running = true;
+                attempt();
+            }
+        }, lifecycle);
+    }
+
+    /** Disconnects cleanly and releases every thread. */
+    void shutdown() {
+        try {
+            stop().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("event=shutdown_slow connection={} reason=\"{}\"", name(), e.toString());
+        }
+        lifecycle.shutdownNow();
+        drain.shutdown();
+    }
+
+    private void attempt() {
+        nextAttempt = null;
+        if (!running || session != null) {
+            return;
+        }
+        try {
+            session = new PahoSession(settings, this);
+        } catch (MqttException e) {
+            onConnectFailed(null, e);
+            return;
+        }
+        LOG.info("event=connecting connection={} brokers={} client_id={}", name(), settings.brokerUris(),
+                settings.clientId());
+        session.connect(settings);
+    }
+
+    @Override
+    public void connected(PahoSession s, boolean sessionPresent) {
+        lifecycle.execute(() -> {
+            if (s != session) {
+                s.close();
+                return;
+            }
+            backoff.reset();
+            if (everConnected) {
+                counters.reconnects.increment();
+            }
+            everConnected = true;
+            LOG.info("event=connected connection={} client_id={} session_present={}", name(), settings.clientId(),
+                    sessionPresent);
+            drain.start(s);
+        });
+    }
+
+    @Override
+    public void connectFailed(PahoSession s, Throwable cause) {
+        lifecycle.execute(() -> onConnectFailed(s, cause));
+    }
+
+    private void onConnectFailed(PahoSession s, Throwable cause) {
+        if (s != session) {
+            return;
+        }
+        session = null;
+        if (s != null) {
+            s.close();
+        }
+        ConnectFailure failure = ConnectFailure.of(cause);
+        counters.connectFailures.increment();
+        counters.lastConnectError = failure.reason();
+        double delay = failure.refused() ? backoff.afterRefusal() : backoff.afterFailure();
+        LOG.warn("event=connect_failed connection={} brokers={} refused={} reason=\"{}\" retry_in_seconds={}",
+                name(), settings.brokerUris(), failure.refused(), failure.reason(), String.format("%.2f", delay));
+        scheduleAttempt(delay);
+    }
+
+    @Override
+    public void lost(PahoSession s, Throwable cause) {
+        router.sessionEnded(s);
+        lifecycle.execute(() -> {
+            if (s != session) {
+                return;
+            }
+            session = null;
+            s.close();
+            double delay = backoff.afterFailure();
+            LOG.warn("event=connection_lost connection={} reason=\"{}\" retry_in_seconds={}", name(),
+                    cause == null ? "unknown" : cause.toString(), String.format("%.2f", delay));
+            scheduleAttempt(delay);
+        });
+    }
+
+    private void scheduleAttempt(double delaySeconds) {
+        if (running) {
+            nextAttempt = lifecycle.schedule(this::attempt, Math.round(delaySeconds * 1000), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    // ---------------------------------------------------------------- acknowledgements (Paho's threads)
+
+    @Override
+    public void acknowledged(PahoSession s, long sequence) {
+        inflight.removeAsync(name(), List.of(sequence)).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                LOG.error("event=inflight_remove_failed connection={} sequence={} reason=\"{}\": the message "
+                        + "will be sent again after a restart", name(), sequence, failure.toString());
+            }
+        });
+        counters.acknowledged.increment();
+        handles.delivered(sequence);
+    }
+
+    @Override
+    public void sendFailed(PahoSession s, long sequence, Throwable cause) {
+        LOG.warn("event=send_failed connection={} sequence={} reason=\"{}\": it will be sent again", name(),
+                sequence, cause == null ? "unknown" : cause.toString());
+        drain.resendNeeded();
+    }
+
+    // ---------------------------------------------------------------- state
+
+    boolean connected() {
+        PahoSession current = router.current();
+        return current != null && current.alive();
+    }
+
+    double currentBackoffSeconds() {
+        return backoff.current();
+    }
+}

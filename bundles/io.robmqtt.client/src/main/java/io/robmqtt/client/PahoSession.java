@@ -1,0 +1,211 @@
+package io.robmqtt.client;
+
+import io.robmqtt.api.OutgoingMessage;
+import io.robmqtt.api.store.StoredMessage;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One broker session: a Paho client created for one connection attempt and closed when the attempt fails, the
+ * connection is lost or robmqtt disconnects. A fresh client each time keeps Paho from re-sending anything on
+ * its own: re-sending belongs to robmqtt's inflight store alone, so nothing is sent twice by two owners.
+ * Paho's automatic reconnect is never used (it does not retry a failed first connect, its delay is static and
+ * shared by every client in the JVM, and it has no jitter).
+ */
+final class PahoSession implements MqttCallbackExtended {
+    private static final Logger LOG = LoggerFactory.getLogger(PahoSession.class);
+    private static final long QUIESCE_MILLIS = 2_000;
+    private static final long DISCONNECT_WAIT_MILLIS = 5_000;
+
+    /** What the session reports; called on Paho's threads. */
+    interface Events {
+        void connected(PahoSession session, boolean sessionPresent);
+
+        void connectFailed(PahoSession session, Throwable cause);
+
+        void lost(PahoSession session, Throwable cause);
+
+        void acknowledged(PahoSession session, long sequence);
+
+        void sendFailed(PahoSession session, long sequence, Throwable cause);
+    }
+
+    private final MqttAsyncClient client;
+    private final Events events;
+    private final InflightWindow window;
+    /** Messages sent in this session and not yet acknowledged: never sent twice within one session. */
+    private final Set<Long> sent = ConcurrentHashMap.newKeySet();
+    private final IMqttActionListener ackListener = new AckListener();
+    private volatile boolean alive;
+    private volatile boolean closed;
+
+    PahoSession(ConnectionSettings settings, Events events) throws MqttException {
+        this.client = new MqttAsyncClient(settings.brokerUris().get(0), settings.clientId(), new MemoryPersistence());
+        this.events = events;
+        this.window = new InflightWindow(settings.maxInflight());
+        client.setCallback(this);
+    }
+
+    void connect(ConnectionSettings settings) {
+        try {
+            client.connect(options(settings), null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    alive = true;
+                    events.connected(PahoSession.this, token.getSessionPresent());
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable cause) {
+                    events.connectFailed(PahoSession.this, cause);
+                }
+            });
+        } catch (MqttException e) {
+            events.connectFailed(this, e);
+        }
+    }
+
+    private static MqttConnectOptions options(ConnectionSettings settings) {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setServerURIs(settings.brokerUris().toArray(String[]::new));
+        options.setCleanSession(settings.cleanSession());
+        options.setKeepAliveInterval(settings.keepalive());
+        options.setConnectionTimeout(settings.connectTimeout());
+        options.setAutomaticReconnect(false);
+        options.setMaxInflight(settings.maxInflight());
+        if (!settings.username().isEmpty()) {
+            options.setUserName(settings.username());
+        }
+        if (!settings.password().isEmpty()) {
+            options.setPassword(settings.password().toCharArray());
+        }
+        if (!settings.willTopic().isEmpty()) {
+            options.setWill(settings.willTopic(), settings.willPayload(), settings.willQos(), settings.willRetain());
+        }
+        return options;
+    }
+
+    boolean alive() {
+        return alive;
+    }
+
+    InflightWindow window() {
+        return window;
+    }
+
+    boolean wasSent(long sequence) {
+        return sent.contains(sequence);
+    }
+
+    /**
+     * Sends a message whose inflight record is durable, holding a window permit that the acknowledgement (or
+     * the failure) gives back. False when the client could not take it; the record stays for a re-send.
+     */
+    boolean send(StoredMessage stored) {
+        OutgoingMessage m = stored.message();
+        if (!sent.add(stored.sequence())) {
+            window.release(); // already sent in this session, by the live path or the re-send
+            return true;
+        }
+        try {
+            client.publish(m.topic(), m.payload(), m.qos(), m.retain(), stored.sequence(), ackListener);
+            return true;
+        } catch (MqttException | RuntimeException e) {
+            sent.remove(stored.sequence());
+            window.release();
+            LOG.debug("event=send_failed sequence={} reason=\"{}\"", stored.sequence(), e.toString());
+            return false;
+        }
+    }
+
+    /** A clean disconnect: no Last Will, no reconnect. Then releases Paho's threads and timers. */
+    void disconnect() {
+        alive = false;
+        try {
+            if (client.isConnected()) {
+                client.disconnect(QUIESCE_MILLIS).waitForCompletion(DISCONNECT_WAIT_MILLIS);
+            }
+        } catch (MqttException e) {
+            LOG.info("event=disconnect_unclean client_id={} reason=\"{}\": closing the connection anyway",
+                    client.getClientId(), e.toString());
+            forceDisconnect();
+        }
+        close();
+    }
+
+    /** Releases Paho's threads, sockets and timers after a failed attempt or a lost connection. */
+    void close() {
+        alive = false;
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (client.isConnected()) {
+                forceDisconnect();
+            }
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.warn("event=client_close_failed client_id={} reason=\"{}\"", client.getClientId(), e.toString());
+        }
+    }
+
+    private void forceDisconnect() {
+        try {
+            client.disconnectForcibly(0, 1_000, false);
+        } catch (MqttException e) {
+            LOG.debug("event=force_disconnect_failed reason=\"{}\"", e.toString());
+        }
+    }
+
+    @Override
+    public void connectionLost(Throwable cause) {
+        alive = false;
+        events.lost(this, cause);
+    }
+
+    @Override
+    public void connectComplete(boolean reconnect, String serverUri) {
+        LOG.debug("event=transport_connected server={}", serverUri);
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+        LOG.debug("event=message_arrived topic={} bytes={} (no subscriptions yet)", topic,
+                message.getPayload().length);
+    }
+
+    @Override
+    public void deliveryComplete(IMqttDeliveryToken token) {
+        // acknowledgements are handled per message by AckListener
+    }
+
+    private final class AckListener implements IMqttActionListener {
+        @Override
+        public void onSuccess(IMqttToken token) {
+            long sequence = (Long) token.getUserContext();
+            sent.remove(sequence);
+            window.release();
+            events.acknowledged(PahoSession.this, sequence);
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable cause) {
+            long sequence = (Long) token.getUserContext();
+            sent.remove(sequence);
+            window.release();
+            events.sendFailed(PahoSession.this, sequence, cause);
+        }
+    }
+}

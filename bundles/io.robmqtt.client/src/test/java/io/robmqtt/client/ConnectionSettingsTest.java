@@ -1,0 +1,99 @@
+package io.robmqtt.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConnectionSettingsTest {
+
+    private static Map<String, Object> config(Object... keysAndValues) {
+        Map<String, Object> map = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    private static ConnectionSettings settings(Map<String, Object> config) {
+        return ConnectionSettings.from(config, Map.of());
+    }
+
+    @Test
+    void theDefaultsAreTheOriginals() {
+        ConnectionSettings s = settings(config("client.id", "gw-1"));
+        assertThat(s.brokerUris()).containsExactly("tcp://localhost:1883");
+        assertThat(s.minBackoff()).isEqualTo(1.0);
+        assertThat(s.maxBackoff()).isEqualTo(60.0);
+        assertThat(s.cleanSession()).isFalse();
+        assertThat(s.maxInflight()).isEqualTo(100);
+        assertThat(s.connectionName()).isEqualTo("default");
+    }
+
+    @Test
+    void theClientIdIsRequired() {
+        assertThatIllegalArgumentException().isThrownBy(() -> settings(config()))
+                .withMessageContaining("client.id is required").withMessageContaining("MQTT_CLIENT_ID");
+    }
+
+    @Test
+    void refusesBadValuesNamingTheFieldAndTheRule() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings(config("client.id", "c", "broker.port", 70_000)))
+                .withMessageContaining("broker.port is 70000").withMessageContaining("1 to 65535");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings(config("client.id", "c", "min.backoff", 10.0, "max.backoff", 5.0)))
+                .withMessageContaining("min.backoff (10.0) must not be greater than max.backoff (5.0)");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings(config("client.id", "c", "certfile", "/etc/cert.pem")))
+                .withMessageContaining("certfile and keyfile go together");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings(config("client.id", "c", "broker.uris", new String[] {"http://x:1"})))
+                .withMessageContaining("'http://x:1'").withMessageContaining("tcp://");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings(config("client.id", "c", "max.inflight", 0)))
+                .withMessageContaining("max.inflight is 0");
+    }
+
+    @Test
+    void aValueOfTheWrongTypeIsRefusedWithoutShowingValues() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings(config("client.id", "c", "broker.port", "eighty", "password", "pw-42")))
+                .withMessageContaining("wrong type").withMessageContaining("broker.port:String")
+                .withMessageNotContaining("pw-42");
+    }
+
+    @Test
+    void brokerUrisAreTriedInTurnAndMqttSchemesAreAccepted() {
+        ConnectionSettings s = settings(config("client.id", "c", "broker.uris",
+                new String[] {"mqtt://a:1883", "mqtts://b:8883"}));
+        assertThat(s.brokerUris()).containsExactly("tcp://a:1883", "ssl://b:8883");
+        assertThat(s.useTls()).isTrue();
+    }
+
+    @Test
+    void environmentVariablesFillInWhatTheConfigurationLeavesUnset() {
+        Map<String, String> env = Map.of("MQTT_BROKER_HOST", "broker.example", "MQTT_CLIENT_ID", "from-env",
+                "MQTT_BROKER_PORT", "8883", "MQTT_USE_TLS", "true", "PATH", "/usr/bin");
+        ConnectionSettings s = ConnectionSettings.from(config("client.id", "from-config"), env);
+        assertThat(s.clientId()).isEqualTo("from-config");
+        assertThat(s.brokerUris()).containsExactly("ssl://broker.example:8883");
+    }
+
+    @Test
+    void thePasswordNeverAppearsInToString() {
+        ConnectionSettings s = settings(config("client.id", "c", "username", "device", "password", "s3cr3t-pw"));
+        assertThat(s.toString()).doesNotContain("s3cr3t-pw").contains("password=(set)").contains("device");
+    }
+
+    @Test
+    void backoffAndInflightChangesNeedNoReconnectButBrokerAndCredentialsDo() {
+        ConnectionSettings base = settings(config("client.id", "c"));
+        assertThat(base.needsReconnect(settings(config("client.id", "c", "max.backoff", 5.0)))).isFalse();
+        assertThat(base.needsReconnect(settings(config("client.id", "c", "max.inflight", 5)))).isFalse();
+        assertThat(base.needsReconnect(settings(config("client.id", "c", "broker.port", 1884)))).isTrue();
+        assertThat(base.needsReconnect(settings(config("client.id", "c", "password", "x")))).isTrue();
+    }
+}
