@@ -1,0 +1,69 @@
+package io.robmqtt.itest;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/** A plain Paho subscriber connected straight to a broker: the receiving end the tests count. */
+final class Subscriber implements AutoCloseable {
+    private final MqttClient client;
+    private final String filter;
+    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+
+    Subscriber(String brokerUri, String filter) throws MqttException {
+        this.filter = filter;
+        client = new MqttClient(brokerUri, "itest-sub-" + System.nanoTime(), new MemoryPersistence());
+        connect();
+    }
+
+    void connect() throws MqttException {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(true);
+        options.setMaxInflight(1000);
+        client.connect(options);
+        client.subscribe(filter, 1, (topic, message) -> {
+            String payload = new String(message.getPayload(), StandardCharsets.UTF_8);
+            received.add(payload);
+            counts.computeIfAbsent(payload, p -> new AtomicInteger()).incrementAndGet();
+        });
+    }
+
+    /** Payloads in arrival order, duplicates included. */
+    List<String> received() {
+        return received;
+    }
+
+    int distinct() {
+        return counts.size();
+    }
+
+    long duplicates() {
+        return counts.values().stream().mapToInt(AtomicInteger::get).filter(n -> n > 1).mapToLong(n -> n - 1).sum();
+    }
+
+    boolean hasAll(java.util.Collection<String> payloads) {
+        return counts.keySet().containsAll(payloads);
+    }
+
+    void awaitAll(java.util.Collection<String> payloads, Duration timeout) {
+        Await.until("the subscriber received all " + payloads.size() + " messages (has " + distinct() + ")",
+                timeout, () -> hasAll(payloads));
+    }
+
+    @Override
+    public void close() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnect();
+        }
+        client.close();
+    }
+}
