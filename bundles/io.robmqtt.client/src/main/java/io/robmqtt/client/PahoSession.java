@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PahoSession implements MqttCallbackExtended {
     private static final Logger LOG = LoggerFactory.getLogger(PahoSession.class);
-    private static final long QUIESCE_MILLIS = 2_000;
+    private static final long QUIESCE_MILLIS = 1_000;
     private static final long DISCONNECT_WAIT_MILLIS = 5_000;
 
     /** What the session reports; called on Paho's threads. */
@@ -83,6 +83,8 @@ final class PahoSession implements MqttCallbackExtended {
         options.setKeepAliveInterval(settings.keepalive());
         options.setConnectionTimeout(settings.connectTimeout());
         options.setAutomaticReconnect(false);
+        // Paho's default tries 3.1.1 and then falls back to 3.1: two attempts for each of ours.
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setMaxInflight(settings.maxInflight());
         if (!settings.username().isEmpty()) {
             options.setUserName(settings.username());
