@@ -2,6 +2,8 @@ package io.robmqtt.client;
 
 import io.robmqtt.api.store.StoredMessage;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,13 +21,15 @@ final class Drain {
 
     private final MqttConnection connection;
     private final ScheduledExecutorService thread;
+    private final ExecutorService prefetch;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean resend = new AtomicBoolean();
     private volatile PahoSession session;
 
-    Drain(MqttConnection connection, ScheduledExecutorService thread) {
+    Drain(MqttConnection connection, ScheduledExecutorService thread, ExecutorService prefetch) {
         this.connection = connection;
         this.thread = thread;
+        this.prefetch = prefetch;
     }
 
     /** A new session: re-send what is inflight, then drain. */
@@ -53,6 +57,7 @@ final class Drain {
     void shutdown() {
         session = null;
         thread.shutdownNow();
+        prefetch.shutdown();
         try {
             if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.warn("event=drain_stop_slow: the drain thread did not stop within 10 s");
@@ -100,12 +105,17 @@ final class Drain {
         }
     }
 
+    /**
+     * Moves batches from the queue to inflight and sends them. The next batch is moved while the current one is
+     * being sent, so the window never waits for the disk.
+     */
     private void drainQueue(PahoSession s) throws InterruptedException {
         String name = connection.name();
         long drained = 0;
+        long mark = connection.router().enqueuedMark();
+        CompletableFuture<List<StoredMessage>> next = moveNext(name);
         while (s.alive()) {
-            long mark = connection.router().enqueuedMark();
-            List<StoredMessage> batch = connection.queue().peek(name, BATCH);
+            List<StoredMessage> batch = next.join();
             if (batch.isEmpty()) {
                 if (connection.router().goLive(s, mark)) {
                     if (drained > 0) {
@@ -113,17 +123,25 @@ final class Drain {
                     }
                     return;
                 }
+                mark = connection.router().enqueuedMark();
+                next = moveNext(name);
                 continue;
             }
-            connection.inflight().addAll(name, batch);
-            connection.queue().remove(name, batch.stream().map(StoredMessage::sequence).toList());
+            mark = connection.router().enqueuedMark();
+            next = moveNext(name);
             for (StoredMessage message : batch) {
                 if (!s.window().acquire(s::alive) || !sendOrFlag(s, message)) {
+                    next.join(); // what it moved is inflight now: the next session re-sends it
                     return;
                 }
             }
             drained += batch.size();
         }
+        next.join();
+    }
+
+    private CompletableFuture<List<StoredMessage>> moveNext(String name) {
+        return CompletableFuture.supplyAsync(() -> connection.queue().moveToInflight(name, BATCH), prefetch);
     }
 
     private boolean sendOrFlag(PahoSession s, StoredMessage message) {

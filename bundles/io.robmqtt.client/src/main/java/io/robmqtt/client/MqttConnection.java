@@ -7,7 +7,6 @@ import io.robmqtt.api.store.Enqueued;
 import io.robmqtt.api.store.InflightStore;
 import io.robmqtt.api.store.OfflineQueue;
 import io.robmqtt.api.store.StoredMessage;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -35,6 +34,7 @@ final class MqttConnection implements PahoSession.Events {
     private final DeliveryHandles handles = new DeliveryHandles(System::nanoTime);
     private final ConnectionCounters counters = new ConnectionCounters();
     private final Router router = new Router();
+    private final AckBatcher acks;
     private volatile ConnectionSettings settings;
     private volatile BackoffSchedule backoff;
     // lifecycle thread only
@@ -50,9 +50,11 @@ final class MqttConnection implements PahoSession.Events {
         this.backoff = newBackoff(settings);
         String name = settings.connectionName();
         this.lifecycle = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "robmqtt-" + name));
+        this.acks = new AckBatcher(inflight, name, lifecycle);
         ScheduledExecutorService drainThread =
                 Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "robmqtt-drain-" + name));
-        this.drain = new Drain(this, drainThread);
+        this.drain = new Drain(this, drainThread,
+                Executors.newSingleThreadExecutor(r -> daemon(r, "robmqtt-prefetch-" + name)));
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -215,6 +217,7 @@ final class MqttConnection implements PahoSession.Events {
         }
         lifecycle.shutdownNow();
         drain.shutdown();
+        acks.flush();
     }
 
     private void attempt() {
@@ -299,12 +302,7 @@ final class MqttConnection implements PahoSession.Events {
 
     @Override
     public void acknowledged(PahoSession s, long sequence) {
-        inflight.removeAsync(name(), List.of(sequence)).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                LOG.error("event=inflight_remove_failed connection={} sequence={} reason=\"{}\": the message "
-                        + "will be sent again after a restart", name(), sequence, failure.toString());
-            }
-        });
+        acks.acknowledged(sequence);
         counters.acknowledged.increment();
         handles.delivered(sequence);
     }

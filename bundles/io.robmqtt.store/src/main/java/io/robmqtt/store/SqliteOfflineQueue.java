@@ -69,6 +69,31 @@ public class SqliteOfflineQueue implements OfflineQueue {
     }
 
     @Override
+    public List<StoredMessage> moveToInflight(String connection, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit is " + limit + "; it must be at least 1");
+        }
+        return store.call(tx -> {
+            List<StoredMessage> next = TABLE.select(tx, connection, "", "priority DESC, seq LIMIT ?", limit);
+            if (next.isEmpty()) {
+                return next;
+            }
+            QueueCounters queue = counters(tx, connection);
+            PreparedStatement copy = tx.prepared("INSERT OR REPLACE INTO " + Schema.INFLIGHT + " SELECT * FROM "
+                    + Schema.QUEUE + " WHERE seq = ?");
+            for (StoredMessage m : next) {
+                copy.setLong(1, m.sequence());
+                copy.executeUpdate();
+            }
+            TABLE.delete(tx, connection, next.stream().map(StoredMessage::sequence)::iterator);
+            for (StoredMessage m : next) {
+                queue.remove(m.message().priority(), m.message().sizeBytes());
+            }
+            return next;
+        });
+    }
+
+    @Override
     public void remove(String connection, Collection<Long> sequences) {
         if (sequences.isEmpty()) {
             return;

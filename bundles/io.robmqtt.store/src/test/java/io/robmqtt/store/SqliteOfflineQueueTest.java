@@ -187,6 +187,27 @@ class SqliteOfflineQueueTest {
     }
 
     @Test
+    void movingToInflightTakesTheNextMessagesInDeliveryOrderAtomically() {
+        open(settings());
+        SqliteInflightStore inflight = new SqliteInflightStore(store, clock);
+        queue.enqueue(C, message("a1", 1));
+        queue.enqueue(C, message("b5", 5));
+        queue.enqueue(C, message("c5", 5));
+        queue.enqueue(C, message("d9", 9));
+        queue.enqueue("other", message("x9", 9));
+
+        List<StoredMessage> taken = queue.moveToInflight(C, 3);
+
+        assertThat(topics(taken)).containsExactly("d9", "b5", "c5");
+        assertThat(topics(inflight.list(C))).containsExactly("b5", "c5", "d9"); // by sequence
+        assertThat(topics(queue.peek(C, 10))).containsExactly("a1");
+        assertThat(queue.statistics(C).totalMessages()).isEqualTo(1);
+        assertThat(topics(queue.peek("other", 10))).containsExactly("x9");
+        assertThat(queue.moveToInflight(C, 10)).hasSize(1);
+        assertThat(queue.moveToInflight(C, 10)).isEmpty();
+    }
+
+    @Test
     void concurrentPublishersKeepEachPublishersOrderAndLoseNothing() throws Exception {
         open(settings().maxQueueSize(10_000));
         int threads = 16;

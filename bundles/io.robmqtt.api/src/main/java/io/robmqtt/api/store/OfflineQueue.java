@@ -53,6 +53,17 @@ public interface OfflineQueue {
     List<StoredMessage> peek(String connection, int limit);
 
     /**
+     * Takes the next messages out of the queue and records them in the {@link InflightStore} of the same store,
+     * atomically and durably: a message is always in one of the two, never in neither. This is how a connection
+     * drains its queue.
+     *
+     * @param connection the connection's name
+     * @param limit the most messages to take, at least 1
+     * @return the messages taken, in delivery order; empty when the queue is empty
+     */
+    List<StoredMessage> moveToInflight(String connection, int limit);
+
+    /**
      * Removes messages durably; sequences that are not queued are ignored.
      *
      * @param connection the connection's name

@@ -1,0 +1,263 @@
+package io.robmqtt.client;
+
+import io.robmqtt.api.Delivery;
+import io.robmqtt.api.OutgoingMessage;
+import io.robmqtt.store.SqliteInflightStore;
+import io.robmqtt.store.SqliteOfflineQueue;
+import io.robmqtt.store.SqliteStore;
+import io.robmqtt.store.StoreConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * End-to-end QoS 1 throughput to a local Mosquitto through robmqtt (durable: every message fsync'd before
+ * publish returns), against raw Paho with MemoryPersistence and the same max inflight, measured in the same
+ * run; and the drain rate of a backlog after a reconnect. Every loop is bounded in count and time.
+ */
+public final class DeliveryBenchmark {
+    private static final int THREADS = 16;
+    private static final int MAX_INFLIGHT = 100;
+    private static final int MESSAGES = Integer.getInteger("bench.messages", 100_000);
+    private static final int BACKLOG = Integer.getInteger("bench.backlog", 100_000);
+    private static final long TIMEOUT_S = 300;
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    private static final byte[] PAYLOAD = new byte[64];
+
+    private DeliveryBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Files.createTempDirectory("robmqtt-delivery-bench");
+        int port = freePort();
+        Process broker = startMosquitto(dir, port);
+        try {
+            String uri = "tcp://127.0.0.1:" + port;
+            System.out.printf("robmqtt delivery benchmark: %d cores, Java %s, QoS 1, %d-byte payloads, %d publishing "
+                    + "threads, max inflight %d, mosquitto on loopback%n", Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.version"), PAYLOAD.length, THREADS, MAX_INFLIGHT);
+            rawPaho(uri, MESSAGES / 5); // warm-up
+            double[] pahoRuns = new double[ROUNDS];
+            double[] durableRuns = new double[ROUNDS];
+            double[] drainRuns = new double[ROUNDS];
+            for (int round = 0; round < ROUNDS; round++) { // interleaved, so drift on the machine hits each alike
+                pahoRuns[round] = rawPaho(uri, MESSAGES);
+                durableRuns[round] = robmqtt(dir.resolve("e2e-" + round + ".db"), uri, MESSAGES);
+                drainRuns[round] = drain(dir.resolve("drain-" + round + ".db"), dir, BACKLOG);
+                System.out.printf("round %d: raw Paho %.0f, robmqtt publish %.0f, drain %.0f msg/s%n", round + 1,
+                        pahoRuns[round], durableRuns[round], drainRuns[round]);
+            }
+            double paho = median(pahoRuns);
+            double durable = median(durableRuns);
+            double drain = median(drainRuns);
+            System.out.printf("%nmedians of %d rounds:%n", ROUNDS);
+            System.out.printf("%-58s %9.0f msg/s%n", "raw Paho, MemoryPersistence (reference)", paho);
+            System.out.printf("%-58s %9.0f msg/s  %.2f x raw Paho%n", "robmqtt publish, durable (synchronous=FULL)",
+                    durable, durable / paho);
+            System.out.printf("%-58s %9.0f msg/s  %.2f x raw Paho%n", "robmqtt drain of a " + BACKLOG
+                    + "-message backlog after reconnect", drain, drain / paho);
+            System.out.printf("%ntarget durable publish >= 0.80 x raw Paho: %.2f %s%n", durable / paho,
+                    durable / paho >= 0.8 ? "met" : "MISSED");
+            System.out.printf("target drain >= 0.80 x raw Paho: %.2f %s%n", drain / paho,
+                    drain / paho >= 0.8 ? "met" : "MISSED");
+        } finally {
+            broker.destroy();
+            broker.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static double rawPaho(String uri, int messages) throws Exception {
+        MqttAsyncClient client = new MqttAsyncClient(uri, "bench-paho-" + System.nanoTime(), new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMaxInflight(MAX_INFLIGHT);
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        client.connect(options).waitForCompletion(10_000);
+        Semaphore window = new Semaphore(MAX_INFLIGHT);
+        LongAdder acked = new LongAdder();
+        IMqttActionListener onAck = new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+                window.release();
+                acked.increment();
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable cause) {
+                window.release();
+                System.err.println("raw Paho publish failed: " + cause);
+            }
+        };
+        long start = System.nanoTime();
+        runThreads(messages, i -> {
+            window.acquire();
+            client.publish("bench/paho", PAYLOAD, 1, false, null, onAck);
+        });
+        awaitCount(acked, messages);
+        double rate = messages / ((System.nanoTime() - start) / 1e9);
+        client.disconnect().waitForCompletion(10_000);
+        client.close();
+        return rate;
+    }
+
+    private static double robmqtt(Path db, String uri, int messages) throws Exception {
+        SqliteStore store = store(db);
+        MqttConnection connection = connection(store, uri);
+        try {
+            awaitConnected(connection);
+            List<CompletableFuture<Void>> done = new ArrayList<>(messages);
+            long start = System.nanoTime();
+            runThreads(messages, i -> {
+                Delivery d = connection.publish(new OutgoingMessage("bench/robmqtt", PAYLOAD, 1, false, 1));
+                synchronized (done) {
+                    done.add(d.completion().toCompletableFuture());
+                }
+            });
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(TIMEOUT_S, TimeUnit.SECONDS);
+            return messages / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            connection.shutdown();
+            store.close();
+        }
+    }
+
+    private static double drain(Path db, Path dir, int backlog) throws Exception {
+        int port = freePort();
+        SqliteStore store = store(db);
+        MqttConnection connection = connection(store, "tcp://127.0.0.1:" + port); // nothing listens yet
+        Process broker = null;
+        try {
+            List<CompletableFuture<Delivery>> queued = new ArrayList<>(backlog);
+            for (int i = 0; i < backlog; i++) {
+                queued.add(connection.publishAsync(new OutgoingMessage("bench/drain", PAYLOAD, 1, false, 1 + i % 10))
+                        .toCompletableFuture());
+            }
+            CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get(TIMEOUT_S, TimeUnit.SECONDS);
+            List<CompletableFuture<Void>> delivered = new ArrayList<>(backlog);
+            for (CompletableFuture<Delivery> q : queued) {
+                delivered.add(q.join().completion().toCompletableFuture());
+            }
+            broker = startMosquitto(dir, port);
+            awaitConnected(connection);
+            long start = System.nanoTime();
+            CompletableFuture.allOf(delivered.toArray(CompletableFuture[]::new)).get(TIMEOUT_S, TimeUnit.SECONDS);
+            return backlog / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            connection.shutdown();
+            store.close();
+            if (broker != null) {
+                broker.destroy();
+                broker.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static SqliteStore store(Path db) {
+        StoreConfig config = org.osgi.util.converter.Converters.standardConverter()
+                .convert(Map.of("db.path", db.toString(), "max.queue.size", 10_000_000)).to(StoreConfig.class);
+        return new SqliteStore(config);
+    }
+
+    private static MqttConnection connection(SqliteStore store, String uri) {
+        ConnectionSettings settings = ConnectionSettings.from(Map.of("client.id", "bench-" + System.nanoTime(),
+                "broker.uris", new String[] {uri}, "max.inflight", MAX_INFLIGHT, "min.backoff", 0.05,
+                "max.backoff", 0.2), Map.of());
+        MqttConnection connection = new MqttConnection(settings, new SqliteOfflineQueue(store),
+                new SqliteInflightStore(store));
+        connection.start();
+        return connection;
+    }
+
+    private static void awaitConnected(MqttConnection connection) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!connection.connected()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("robmqtt did not connect within 30 s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private static void awaitCount(LongAdder count, long expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (count.sum() < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + count.sum() + " of " + expected + " acknowledged");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run(int i) throws Exception;
+    }
+
+    private static void runThreads(int messages, Step step) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            int from = t * (messages / THREADS);
+            int to = t == THREADS - 1 ? messages : from + messages / THREADS;
+            Thread thread = new Thread(() -> {
+                try {
+                    for (int i = from; i < to; i++) {
+                        step.run(i);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Process startMosquitto(Path dir, int port) throws IOException {
+        Path config = dir.resolve("mosquitto-" + port + ".conf");
+        Files.writeString(config, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
+                + "max_inflight_messages 0\nmax_queued_messages 0\n");
+        Process process = new ProcessBuilder("mosquitto", "-c", config.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("mosquitto-" + port + ".log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return process;
+            } catch (IOException notYet) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        }
+        process.destroyForcibly();
+        throw new IOException("mosquitto did not listen on " + port + " within 20 s");
+    }
+}
