@@ -2,9 +2,12 @@ package io.robmqtt.itest;
 
 import static io.robmqtt.itest.ConnectionFixture.properties;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.robmqtt.api.Delivery;
+import io.robmqtt.api.MessageEvictedException;
 import io.robmqtt.api.MqttPublisher;
+import io.robmqtt.api.QueueFullException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,6 +105,33 @@ class DeliveryTest {
                     .map(Sent::payload).toList();
             subscriber.awaitAll(expected, Duration.ofSeconds(30));
             assertThat(subscriber.received()).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void anEvictedMessagesDeliveryCompletesExceptionallyAndTheAlarmGetsThrough() throws Exception {
+        StoreFixture.configure(cm, new java.util.Hashtable<>(java.util.Map.of("max.queue.size", 2)));
+        link.refuse(true);
+        try (ConnectionFixture connection = new ConnectionFixture(context, cm, properties("broker.uris",
+                new String[] {link.uri()}))) {
+            MqttPublisher mqtt = connection.publisher();
+            Delivery routine = mqtt.publish(topic + "/e", utf8("routine-1"), 1, false, 1);
+            mqtt.publish(topic + "/e", utf8("routine-2"), 1, false, 1);
+            assertThatThrownBy(() -> mqtt.publish(topic + "/e", utf8("routine-3"), 1, false, 1))
+                    .isInstanceOf(QueueFullException.class);
+
+            mqtt.publish(topic + "/e", utf8("alarm"), 1, false, 10);
+
+            assertThat(routine.completion().toCompletableFuture()).isCompletedExceptionally();
+            assertThatThrownBy(() -> routine.completion().toCompletableFuture().join())
+                    .hasCauseInstanceOf(MessageEvictedException.class);
+            assertThat(mqtt.statistics().evicted()).isEqualTo(1);
+            assertThat(mqtt.statistics().rejected()).isEqualTo(1);
+            link.refuse(false);
+            subscriber.awaitAll(List.of("alarm", "routine-2"), Duration.ofSeconds(30));
+            assertThat(subscriber.received()).containsExactly("alarm", "routine-2");
+        } finally {
+            StoreFixture.configure(cm, new java.util.Hashtable<>());
         }
     }
 

@@ -1,0 +1,71 @@
+package io.robmqtt.itest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exported gateway jar starts as a user starts it, in a JVM of its own with a conf/ folder: the store
+ * opens the configured database, the connection reaches the broker, and the Web Console shows the store's
+ * configuration with its names and descriptions.
+ */
+class GatewayJarTest {
+
+    @Test
+    void theExportedGatewayStartsConnectsAndShowsItsConfigurationInTheWebConsole() throws Exception {
+        Path jar = Path.of(System.getProperty("robmqtt.gateway.jar", "../bndrun/target/gateway.jar"));
+        assumeTrue(Files.isRegularFile(jar), "the gateway jar is built by the bndrun module before this one: " + jar);
+        try (Mosquitto broker = Mosquitto.start()) {
+            Path dir = Files.createTempDirectory("robmqtt-gateway");
+            Path conf = Files.createDirectories(dir.resolve("conf"));
+            Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
+            Files.writeString(conf.resolve("io.robmqtt.connection-default.cfg"),
+                    "client.id = gateway-jar-test\nbroker.port = " + broker.port() + "\nbroker.host = 127.0.0.1\n");
+            int http = Mosquitto.freePort();
+            Path log = dir.resolve("gateway.log");
+            Process gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dorg.osgi.service.http.port=" + http, "-jar", jar.toAbsolutePath().toString())
+                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                Await.until("the gateway connected to the broker", Duration.ofSeconds(60),
+                        () -> contains(log, "event=connected connection=default"));
+                assertThat(Files.exists(dir.resolve("data/robmqtt.db"))).isTrue();
+                String form = get("http://127.0.0.1:" + http + "/system/console/configMgr/io.robmqtt.store");
+                assertThat(form).contains("robmqtt store").contains("Database path").contains("Maximum queue size");
+                assertThat(contains(log, "ERROR")).as("no ERROR in the gateway's log").isFalse();
+            } finally {
+                gateway.destroy();
+                if (!gateway.waitFor(20, TimeUnit.SECONDS)) {
+                    gateway.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private static boolean contains(Path log, String text) {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String get(String url) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        connection.setRequestMethod("POST"); // the Web Console answers a configuration's form as JSON to a POST
+        connection.setRequestProperty("Authorization", "Basic "
+                + Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8)));
+        assertThat(connection.getResponseCode()).isEqualTo(200);
+        return new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+}
