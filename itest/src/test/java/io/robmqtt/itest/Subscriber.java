@@ -37,6 +37,11 @@ final class Subscriber implements AutoCloseable {
         });
     }
 
+    /** Publishes from this plain client, as another device or the cloud would. */
+    void publish(String topic, String payload, int qos) throws MqttException {
+        client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), qos, false);
+    }
+
     /** Payloads in arrival order, duplicates included. */
     List<String> received() {
         return received;

@@ -48,6 +48,12 @@ public interface ClientStatistics {
     /** Connection attempts that failed, refused or not. */
     long connectFailures();
 
+    /** Messages received for this connection's subscriptions. */
+    long received();
+
+    /** Times a listener threw while handling a message. */
+    long listenerFailures();
+
     /** Why the last connection attempt failed, or the empty string if none has. Never holds a secret. */
     String lastConnectError();
 }

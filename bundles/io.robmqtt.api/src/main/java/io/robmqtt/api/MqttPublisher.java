@@ -96,4 +96,26 @@ public interface MqttPublisher {
 
     /** A snapshot of this connection's state and queue. */
     ClientStatistics statistics();
+
+    /**
+     * Subscribes a listener to a topic filter on this connection, now or, while offline, at the next connect;
+     * the subscription is renewed after every reconnect until it is closed.
+     *
+     * @param filter an MQTT topic filter: {@code +} for one level, {@code #} last for any number, or
+     *     {@code $share/group/filter} for a shared subscription
+     * @param listener called for each matching message; see {@link MessageListener} for the guarantees
+     * @param qos 0, 1 or 2
+     * @return the subscription, to close when done
+     * @throws IllegalArgumentException for an invalid filter or QoS, naming it and the rule
+     */
+    Subscription subscribe(String filter, MessageListener listener, int qos);
+
+    /**
+     * Subscribes with QoS {@value MessageListener#DEFAULT_QOS}.
+     *
+     * @see #subscribe(String, MessageListener, int)
+     */
+    default Subscription subscribe(String filter, MessageListener listener) {
+        return subscribe(filter, listener, MessageListener.DEFAULT_QOS);
+    }
 }

@@ -12,5 +12,7 @@ final class ConnectionCounters {
     final LongAdder resent = new LongAdder();
     final LongAdder reconnects = new LongAdder();
     final LongAdder connectFailures = new LongAdder();
+    final LongAdder received = new LongAdder();
+    final LongAdder listenerFailures = new LongAdder();
     volatile String lastConnectError = "";
 }

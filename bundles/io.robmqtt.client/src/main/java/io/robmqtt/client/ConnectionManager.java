@@ -1,6 +1,8 @@
 package io.robmqtt.client;
 
 import io.robmqtt.api.ClientStatistics;
+import io.robmqtt.api.MessageListener;
+import io.robmqtt.api.Subscription;
 import io.robmqtt.api.Delivery;
 import io.robmqtt.api.MqttPublisher;
 import io.robmqtt.api.OutgoingMessage;
@@ -18,6 +20,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,7 @@ public class ConnectionManager implements MqttPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
 
     private final MqttConnection connection;
+    private final ListenerWhiteboard whiteboard;
     private final ServiceRegistration<MqttPublisher> registration;
 
     @Activate
@@ -50,6 +55,7 @@ public class ConnectionManager implements MqttPublisher {
             throw e;
         }
         connection = new MqttConnection(settings, queue, inflight);
+        whiteboard = new ListenerWhiteboard(connection.subscriptions());
         connection.start();
         registration = context.registerService(MqttPublisher.class, this, serviceProperties(settings));
         LOG.info("event=connection_started settings=\"{}\"", settings);
@@ -98,7 +104,28 @@ public class ConnectionManager implements MqttPublisher {
         String name = connection.name();
         return StatisticsSnapshot.of(connection.connected(), connection.currentBackoffSeconds(),
                 connection.queue().statistics(name), connection.inflight().count(name),
-                connection.settings().useTls(), 0, connection.counters());
+                connection.settings().useTls(), connection.subscriptions().active(), connection.counters());
+    }
+
+    @Override
+    public Subscription subscribe(String filter, MessageListener listener, int qos) {
+        return connection.subscriptions().add(filter, listener, qos);
+    }
+
+    /** The whiteboard: a MessageListener service with a topic-filter property is subscribed while it is registered. */
+    @Reference(service = MessageListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, target = "(" + MessageListener.FILTER + "=*)")
+    void addListener(MessageListener listener, Map<String, Object> properties) {
+        whiteboard.add(listener, properties, connection.name());
+    }
+
+    void updatedListener(MessageListener listener, Map<String, Object> properties) {
+        whiteboard.remove(listener);
+        whiteboard.add(listener, properties, connection.name());
+    }
+
+    void removeListener(MessageListener listener) {
+        whiteboard.remove(listener);
     }
 
     /** Disconnects cleanly; the connection stays down until {@link #connect()}. For operators. */

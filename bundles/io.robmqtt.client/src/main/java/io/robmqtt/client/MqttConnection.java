@@ -10,6 +10,7 @@ import io.robmqtt.api.store.StoredMessage;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -35,6 +36,8 @@ final class MqttConnection implements PahoSession.Events {
     private final ConnectionCounters counters = new ConnectionCounters();
     private final Router router = new Router();
     private final AckBatcher acks;
+    private final Subscriptions subscriptions;
+    private final ExecutorService listenerPool;
     private volatile ConnectionSettings settings;
     private volatile BackoffSchedule backoff;
     // lifecycle thread only
@@ -51,6 +54,8 @@ final class MqttConnection implements PahoSession.Events {
         String name = settings.connectionName();
         this.lifecycle = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "robmqtt-" + name));
         this.acks = new AckBatcher(inflight, name, lifecycle);
+        this.listenerPool = Executors.newCachedThreadPool(r -> daemon(r, "robmqtt-listener-" + name));
+        this.subscriptions = new Subscriptions(name, listenerPool, counters);
         ScheduledExecutorService drainThread =
                 Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "robmqtt-drain-" + name));
         this.drain = new Drain(this, drainThread,
@@ -186,6 +191,7 @@ final class MqttConnection implements PahoSession.Events {
         }
         if (session != null) {
             router.sessionEnded(session);
+            subscriptions.sessionEnded(session);
             PahoSession ending = session;
             session = null;
             ending.disconnect();
@@ -218,6 +224,7 @@ final class MqttConnection implements PahoSession.Events {
         lifecycle.shutdownNow();
         drain.shutdown();
         acks.flush();
+        listenerPool.shutdown();
     }
 
     private void attempt() {
@@ -250,6 +257,7 @@ final class MqttConnection implements PahoSession.Events {
             everConnected = true;
             LOG.info("event=connected connection={} client_id={} session_present={}", name(), settings.clientId(),
                     sessionPresent);
+            subscriptions.sessionStarted(s); // here, not in Paho's callback: subscribing there deadlocks (#985)
             drain.start(s);
         });
     }
@@ -279,6 +287,7 @@ final class MqttConnection implements PahoSession.Events {
     @Override
     public void lost(PahoSession s, Throwable cause) {
         router.sessionEnded(s);
+        subscriptions.sessionEnded(s);
         lifecycle.execute(() -> {
             if (s != session) {
                 return;
@@ -312,6 +321,15 @@ final class MqttConnection implements PahoSession.Events {
         LOG.warn("event=send_failed connection={} sequence={} reason=\"{}\": it will be sent again", name(),
                 sequence, cause == null ? "unknown" : cause.toString());
         drain.resendNeeded();
+    }
+
+    @Override
+    public void messageArrived(PahoSession s, String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
+        subscriptions.dispatch(s, topic, message);
+    }
+
+    Subscriptions subscriptions() {
+        return subscriptions;
     }
 
     // ---------------------------------------------------------------- state

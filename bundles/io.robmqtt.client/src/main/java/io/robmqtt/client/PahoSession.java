@@ -39,6 +39,8 @@ final class PahoSession implements MqttCallbackExtended {
         void acknowledged(PahoSession session, long sequence);
 
         void sendFailed(PahoSession session, long sequence, Throwable cause);
+
+        void messageArrived(PahoSession session, String topic, MqttMessage message);
     }
 
     private final MqttAsyncClient client;
@@ -55,6 +57,8 @@ final class PahoSession implements MqttCallbackExtended {
         this.events = events;
         this.window = new InflightWindow(settings.maxInflight());
         client.setCallback(this);
+        client.setManualAcks(true); // a message is acknowledged after its listeners returned, not before
+
     }
 
     void connect(ConnectionSettings settings) {
@@ -184,8 +188,38 @@ final class PahoSession implements MqttCallbackExtended {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        LOG.debug("event=message_arrived topic={} bytes={} (no subscriptions yet)", topic,
-                message.getPayload().length);
+        events.messageArrived(this, topic, message);
+    }
+
+    void subscribe(String filter, int qos) {
+        try {
+            client.subscribe(filter, qos);
+        } catch (MqttException e) {
+            LOG.warn("event=subscribe_failed client_id={} filter={} reason=\"{}\": retried at the next connect",
+                    client.getClientId(), filter, e.toString());
+        }
+    }
+
+    void unsubscribe(String filter) {
+        try {
+            client.unsubscribe(filter);
+        } catch (MqttException e) {
+            LOG.info("event=unsubscribe_failed client_id={} filter={} reason=\"{}\": the next session will not "
+                    + "subscribe it", client.getClientId(), filter, e.toString());
+        }
+    }
+
+    /** Acknowledges a received QoS 1 or 2 message; if the session is gone, the broker delivers it again. */
+    void ack(MqttMessage message) {
+        if (message.getQos() == 0) {
+            return;
+        }
+        try {
+            client.messageArrivedComplete(message.getId(), message.getQos());
+        } catch (MqttException e) {
+            LOG.debug("event=ack_failed message_id={} reason=\"{}\": the broker will deliver it again",
+                    message.getId(), e.toString());
+        }
     }
 
     @Override
