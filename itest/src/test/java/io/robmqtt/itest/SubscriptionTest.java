@@ -91,6 +91,17 @@ class SubscriptionTest {
         assertThat(withoutProbes(listener)).containsExactly(topic + "/room1/temperature=21.5", topic + "/cmd=reboot",
                 topic + "/cmd/a/b=deep");
         assertThat(listener.threads).allSatisfy(t -> assertThat(t).startsWith("robmqtt-listener-"));
+
+        org.osgi.framework.Bundle client = java.util.Arrays.stream(context.getBundles())
+                .filter(b -> "io.robmqtt.client".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        client.stop();
+        client.start();
+        connection.awaitConnected();
+        Await.until("the whiteboard listener is subscribed again after the client bundle restarted",
+                Duration.ofSeconds(30), () -> {
+                    probe(topic + "/after-restart/temperature");
+                    return listener.received.contains(topic + "/after-restart/temperature=probe");
+                });
         registration.unregister();
     }
 
