@@ -39,7 +39,9 @@ class GatewayJarTest {
             try {
                 Await.until("the gateway connected to the broker", Duration.ofSeconds(60),
                         () -> contains(log, "event=connected connection=default"));
-                assertThat(Files.exists(dir.resolve("data/robmqtt.db"))).isTrue();
+                Await.until("the store opened the configured database", Duration.ofSeconds(20),
+                        () -> Files.exists(dir.resolve("data/robmqtt.db")));
+                assertThat(dir.resolve("mqtt_client.db")).as("no database at the default path").doesNotExist();
                 String form = get("http://127.0.0.1:" + http + "/system/console/configMgr/io.robmqtt.store");
                 assertThat(form).contains("robmqtt store").contains("Database path").contains("Maximum queue size");
                 assertThat(contains(log, "ERROR")).as("no ERROR in the gateway's log").isFalse();

@@ -22,13 +22,16 @@ final class Mosquitto implements AutoCloseable {
     private final int port;
     private Process process;
 
-    private Mosquitto(Path executable, Path dir, int port) throws IOException {
+    private Mosquitto(Path executable, Path dir, int port, String... listenerLines) throws IOException {
         this.executable = executable;
         this.port = port;
         this.config = dir.resolve("mosquitto-" + port + ".conf");
+        boolean ownAuth = String.join("\n", listenerLines).contains("allow_anonymous");
         Files.writeString(config, String.join("\n",
+                "per_listener_settings false",
                 "listener " + port + " 127.0.0.1",
-                "allow_anonymous true",
+                String.join("\n", listenerLines),
+                ownAuth ? "" : "allow_anonymous true",
                 "persistence false",
                 "max_queued_messages 1000000",
                 "max_inflight_messages 100",
@@ -38,9 +41,15 @@ final class Mosquitto implements AutoCloseable {
     }
 
     static Mosquitto start() throws IOException {
+        return start(new String[0]);
+    }
+
+    /** A broker whose listener has these extra lines (TLS files, require_certificate, password_file, ...). */
+    static Mosquitto start(String... listenerLines) throws IOException {
         Path executable = find();
         assumeTrue(executable != null, "mosquitto is not installed (apt-get install mosquitto); .ci/run installs it");
-        Mosquitto broker = new Mosquitto(executable, Files.createTempDirectory("robmqtt-broker"), freePort());
+        Mosquitto broker = new Mosquitto(executable, Files.createTempDirectory("robmqtt-broker"), freePort(),
+                listenerLines);
         broker.startProcess();
         return broker;
     }
@@ -69,11 +78,16 @@ final class Mosquitto implements AutoCloseable {
         return "tcp://127.0.0.1:" + port;
     }
 
+    String tlsUri() {
+        return "ssl://127.0.0.1:" + port;
+    }
+
     void startProcess() throws IOException {
         process = new ProcessBuilder(executable.toString(), "-c", config.toString())
                 .redirectErrorStream(true).redirectOutput(config.resolveSibling("mosquitto-" + port + ".log").toFile())
                 .start();
-        Await.until("mosquitto listens on 127.0.0.1:" + port, Duration.ofSeconds(20), this::accepting);
+        Await.until("mosquitto listens on 127.0.0.1:" + port + " (log: " + config.resolveSibling("mosquitto-" + port
+                + ".log") + ")", Duration.ofSeconds(20), this::accepting);
     }
 
     /** SIGKILL: the broker loses whatever it held in memory. */

@@ -54,6 +54,12 @@ public interface ClientStatistics {
     /** Times a listener threw while handling a message. */
     long listenerFailures();
 
+    /**
+     * Why the client certificate needs attention (it expires within {@code cert.expiry.warn.days}, or has
+     * expired), or the empty string.
+     */
+    String certificateWarning();
+
     /** Why the last connection attempt failed, or the empty string if none has. Never holds a secret. */
     String lastConnectError();
 }

@@ -57,6 +57,20 @@ public @interface ConnectionConfig {
     @AttributeDefinition(name = "Client key", description = "PEM private key for mutual TLS; needs certfile.")
     String keyfile() default "";
 
+    @AttributeDefinition(name = "Client key password", description = "Password of an encrypted PKCS#8 keyfile; "
+            + "never logged or shown.", type = AttributeType.PASSWORD)
+    String keyfile_password() default "";
+
+    @AttributeDefinition(name = "Verify broker host name",
+            description = "Check that the broker's certificate names the host connected to. Turn off only for "
+                    + "testing: a WARN is logged at every connect while it is off.")
+    boolean tls_hostname_verification() default true;
+
+    @AttributeDefinition(name = "Certificate expiry warning (days)",
+            description = "Warn (log and statistics) when the client certificate expires within this many days.",
+            min = "0")
+    int cert_expiry_warn_days() default 30;
+
     @AttributeDefinition(name = "Username", description = "MQTT username; empty for none.")
     String username() default "";
 

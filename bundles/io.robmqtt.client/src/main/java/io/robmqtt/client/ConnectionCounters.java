@@ -15,4 +15,5 @@ final class ConnectionCounters {
     final LongAdder received = new LongAdder();
     final LongAdder listenerFailures = new LongAdder();
     volatile String lastConnectError = "";
+    volatile String certificateWarning = "";
 }

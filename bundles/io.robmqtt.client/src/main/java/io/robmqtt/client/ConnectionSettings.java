@@ -14,7 +14,8 @@ import org.osgi.util.converter.Converters;
  * properties, with {@code MQTT_*} environment variables filling in what the configuration leaves unset.
  */
 record ConnectionSettings(String connectionName, String clientId, List<String> brokerUris, boolean useTls,
-        String caCerts, String certfile, String keyfile, String username, String password, double minBackoff,
+        String caCerts, String certfile, String keyfile, String keyfilePassword, boolean verifyHostname,
+        int certExpiryWarnDays, String username, String password, double minBackoff,
         double maxBackoff, int keepalive, int connectTimeout, boolean cleanSession, String willTopic,
         byte[] willPayload, int willQos, boolean willRetain, int maxInflight) {
 
@@ -34,7 +35,8 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
         List<String> uris = brokerUris(c);
         ConnectionSettings settings = new ConnectionSettings(c.connection_name(), id == null ? null : id.toString(), uris,
                 c.use_tls() || uris.stream().anyMatch(u -> u.startsWith("ssl://")), c.ca_certs(), c.certfile(),
-                c.keyfile(), c.username(), c.password(), c.min_backoff(), c.max_backoff(), c.keepalive(),
+                c.keyfile(), c.keyfile_password(), c.tls_hostname_verification(), c.cert_expiry_warn_days(),
+                c.username(), c.password(), c.min_backoff(), c.max_backoff(), c.keepalive(),
                 c.connect_timeout(), c.clean_session(), c.will_topic(),
                 c.will_payload().getBytes(StandardCharsets.UTF_8), c.will_qos(), c.will_retain(), c.max_inflight());
         settings.validate();
@@ -103,6 +105,7 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
                 "min.backoff (" + minBackoff + ") must not be greater than max.backoff (" + maxBackoff + ")");
         require(keepalive >= 0 && keepalive <= 65_535, "keepalive is " + keepalive + "; it must be 0 to 65535");
         require(connectTimeout >= 1, "connect.timeout is " + connectTimeout + "; it must be at least 1 second");
+        require(certExpiryWarnDays >= 0, "cert.expiry.warn.days is " + certExpiryWarnDays + "; it must be at least 0");
         require(certfile.isEmpty() == keyfile.isEmpty(),
                 "certfile and keyfile go together for mutual TLS: set both or neither");
         require(willQos >= 0 && willQos <= 2, "will.qos is " + willQos + "; it must be 0, 1 or 2");
@@ -125,7 +128,8 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
 
     /** The fields that take effect without reconnecting are left out (backoff and inflight window). */
     private List<Object> withoutLiveFields() {
-        return List.of(clientId, brokerUris, useTls, caCerts, certfile, keyfile, username, password, keepalive,
+        return List.of(clientId, brokerUris, useTls, caCerts, certfile, keyfile, keyfilePassword, verifyHostname,
+                username, password, keepalive,
                 connectTimeout, cleanSession, willTopic, new String(willPayload, StandardCharsets.UTF_8), willQos,
                 willRetain);
     }
@@ -135,7 +139,10 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
     public String toString() {
         return "ConnectionSettings[connection.name=" + connectionName + ", client.id=" + clientId + ", broker.uris="
                 + brokerUris + ", tls=" + useTls + ", username=" + (username.isEmpty() ? "(none)" : username)
-                + ", password=" + (password.isEmpty() ? "(none)" : "(set)") + ", backoff=" + minBackoff + ".."
+                + ", password=" + (password.isEmpty() ? "(none)" : "(set)")
+                + (certfile.isEmpty() ? "" : ", certfile=" + certfile + ", keyfile=" + keyfile + ", keyfile.password="
+                        + (keyfilePassword.isEmpty() ? "(none)" : "(set)"))
+                + (useTls && !verifyHostname ? ", tls.hostname.verification=OFF" : "") + ", backoff=" + minBackoff + ".."
                 + maxBackoff + "s, keepalive=" + keepalive + "s, clean.session=" + cleanSession + ", max.inflight="
                 + maxInflight + "]";
     }

@@ -232,15 +232,33 @@ final class MqttConnection implements PahoSession.Events {
         if (!running || session != null) {
             return;
         }
+        TlsContext tls = null;
         try {
-            session = new PahoSession(settings, this);
-        } catch (MqttException e) {
+            tls = settings.useTls() ? TlsContext.build(settings, java.time.Clock.systemUTC()) : null;
+            session = new PahoSession(settings, tls, this);
+        } catch (MqttException | TlsConfigurationException e) {
             onConnectFailed(null, e);
             return;
         }
+        warnAboutTls(tls);
         LOG.info("event=connecting connection={} brokers={} client_id={}", name(), settings.brokerUris(),
                 settings.clientId());
         session.connect(settings);
+    }
+
+    private void warnAboutTls(TlsContext tls) {
+        counters.certificateWarning = tls == null ? "" : tls.expiryWarning();
+        if (tls == null) {
+            return;
+        }
+        if (!settings.verifyHostname()) {
+            LOG.warn("event=tls_hostname_verification_off connection={}: the broker's certificate is not checked "
+                    + "against the host name; anyone with a certificate from the same CA can pose as the broker",
+                    name());
+        }
+        if (!tls.expiryWarning().isEmpty()) {
+            LOG.warn("event=certificate_expiring connection={} reason=\"{}\"", name(), tls.expiryWarning());
+        }
     }
 
     @Override
@@ -269,13 +287,13 @@ final class MqttConnection implements PahoSession.Events {
 
     private void onConnectFailed(PahoSession s, Throwable cause) {
         if (s != session) {
-            return;
+            return; // a session we no longer wait for
         }
         session = null;
         if (s != null) {
             s.close();
         }
-        ConnectFailure failure = ConnectFailure.of(cause);
+        ConnectFailure failure = ConnectFailure.of(cause, settings);
         counters.connectFailures.increment();
         counters.lastConnectError = failure.reason();
         double delay = failure.refused() ? backoff.afterRefusal() : backoff.afterFailure();

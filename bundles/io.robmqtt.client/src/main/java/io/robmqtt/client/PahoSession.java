@@ -52,7 +52,13 @@ final class PahoSession implements MqttCallbackExtended {
     private volatile boolean alive;
     private volatile boolean closed;
 
-    PahoSession(ConnectionSettings settings, Events events) throws MqttException {
+    private final TlsContext tls;
+
+    /**
+     * @param tls the TLS context built for this attempt, or null without TLS
+     */
+    PahoSession(ConnectionSettings settings, TlsContext tls, Events events) throws MqttException {
+        this.tls = tls;
         this.client = new MqttAsyncClient(settings.brokerUris().get(0), settings.clientId(), new MemoryPersistence());
         this.events = events;
         this.window = new InflightWindow(settings.maxInflight());
@@ -63,7 +69,7 @@ final class PahoSession implements MqttCallbackExtended {
 
     void connect(ConnectionSettings settings) {
         try {
-            client.connect(options(settings), null, new IMqttActionListener() {
+            client.connect(options(settings, tls), null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     alive = true;
@@ -80,8 +86,12 @@ final class PahoSession implements MqttCallbackExtended {
         }
     }
 
-    private static MqttConnectOptions options(ConnectionSettings settings) {
+    private static MqttConnectOptions options(ConnectionSettings settings, TlsContext tls) {
         MqttConnectOptions options = new MqttConnectOptions();
+        if (tls != null) {
+            options.setSocketFactory(tls.socketFactory());
+            options.setHttpsHostnameVerificationEnabled(settings.verifyHostname());
+        }
         options.setServerURIs(settings.brokerUris().toArray(String[]::new));
         options.setCleanSession(settings.cleanSession());
         options.setKeepAliveInterval(settings.keepalive());

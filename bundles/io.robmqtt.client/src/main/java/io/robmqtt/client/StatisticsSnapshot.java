@@ -7,13 +7,14 @@ import io.robmqtt.api.QueueStatistics;
 record StatisticsSnapshot(boolean connected, double currentBackoffSeconds, QueueStatistics offlineQueue,
         long inflightMessages, boolean tlsEnabled, int activeSubscriptions, long published, long acknowledged,
         long queued, long evicted, long rejected, long resent, long reconnects, long connectFailures,
-        long received, long listenerFailures, String lastConnectError) implements ClientStatistics {
+        long received, long listenerFailures, String lastConnectError, String certificateWarning)
+        implements ClientStatistics {
 
     static StatisticsSnapshot of(boolean connected, double backoff, QueueStatistics queue, long inflight,
             boolean tls, int subscriptions, ConnectionCounters c) {
         return new StatisticsSnapshot(connected, backoff, queue, inflight, tls, subscriptions, c.published.sum(),
                 c.acknowledged.sum(), c.queued.sum(), c.evicted.sum(), c.rejected.sum(), c.resent.sum(),
                 c.reconnects.sum(), c.connectFailures.sum(), c.received.sum(), c.listenerFailures.sum(),
-                c.lastConnectError);
+                c.lastConnectError, c.certificateWarning);
     }
 }
