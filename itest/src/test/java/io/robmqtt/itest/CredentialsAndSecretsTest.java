@@ -1,0 +1,127 @@
+package io.robmqtt.itest;
+
+import static io.robmqtt.itest.ConnectionFixture.properties;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.robmqtt.api.ClientStatistics;
+import io.robmqtt.api.MqttPublisher;
+import io.robmqtt.itest.TestPki.KeyForm;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+
+/** Credentials in CONNECT, refusals, certificate rotation, and secrets that appear nowhere. */
+class CredentialsAndSecretsTest {
+    @InjectBundleContext
+    BundleContext context;
+
+    @InjectService(timeout = 30_000)
+    ConfigurationAdmin cm;
+
+    private static Path passwordFile(String user, String password) throws Exception {
+        Path file = Files.createTempFile("robmqtt-passwd", ".txt");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Process p = new ProcessBuilder("mosquitto_passwd", "-b", file.toString(), user, password)
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        return file;
+    }
+
+    @Test
+    void aWrongPasswordIsARefusalReportedAndRetriedAtMaxBackoffAndNoSecretAppearsAnywhere() throws Exception {
+        StoreFixture.configure(cm, properties());
+        String right = "Right-" + UUID.randomUUID();
+        String wrong = "Wrong-" + UUID.randomUUID();
+        String keyPassword = "KeyPass-" + UUID.randomUUID();
+        List<String> seen = new ArrayList<>();
+        try (Mosquitto broker = Mosquitto.start("allow_anonymous false",
+                "password_file " + passwordFile("device", right));
+                FaultyLink link = new FaultyLink(broker.port());
+                ConnectionFixture c = new ConnectionFixture(context, cm, properties("broker.uris",
+                        new String[] {link.uri()}, "username", "device", "password", wrong,
+                        "min.backoff", 0.1, "max.backoff", 1.0))) {
+            MqttPublisher mqtt = c.publisher();
+            Await.until("three refused attempts", Duration.ofSeconds(30), () -> link.attempts().size() >= 3);
+            ClientStatistics refused = mqtt.statistics();
+            assertThat(refused.connected()).isFalse();
+            assertThat(refused.lastConnectError()).contains("broker refused the connection");
+            List<Long> times = List.copyOf(link.attempts());
+            for (int i = 1; i < 3; i++) {
+                assertThat((times.get(i) - times.get(i - 1)) / 1e9).as("wait after a refusal (max.backoff 1 s)")
+                        .isGreaterThanOrEqualTo(0.85);
+            }
+            seen.add(refused.toString());
+
+            c.update("min.backoff", 30.0, "max.backoff", 5.0); // refused: min > max; the message must not echo values
+            // a refused update stays in ConfigAdmin: the next one must mend it
+            c.update("password", right, "min.backoff", 0.1, "max.backoff", 1.0);
+            c.awaitConnected();
+            seen.add(mqtt.statistics().toString());
+            ServiceReference<MqttPublisher> reference = c.reference();
+            for (String key : reference.getPropertyKeys()) {
+                seen.add(key + "=" + reference.getProperty(key));
+            }
+        }
+        Path[] encrypted = new TestPki("secrets").client("secret-client", KeyForm.RSA_PKCS8_ENCRYPTED, keyPassword,
+                Duration.ofDays(365));
+        try (ConnectionFixture c = new ConnectionFixture(context, cm, properties("broker.uris",
+                new String[] {"ssl://127.0.0.1:" + Mosquitto.freePort()}, "certfile", encrypted[0].toString(),
+                "keyfile", encrypted[1].toString(), "keyfile.password", "not-" + keyPassword))) {
+            MqttPublisher mqtt = c.publisher();
+            Await.until("the wrong key password is reported", Duration.ofSeconds(20),
+                    () -> mqtt.statistics().lastConnectError().contains("keyfile.password is wrong"));
+            seen.add(mqtt.statistics().toString());
+        }
+
+        String log = Files.readString(Path.of(System.getProperty("org.slf4j.simpleLogger.logFile")));
+        assertThat(log).as("the framework's log of this run").contains("event=connect_failed")
+                .contains("event=config_refused");
+        for (String secret : List.of(right, wrong, keyPassword)) {
+            assertThat(log).as("the log").doesNotContain(secret);
+            assertThat(seen).as("statistics and service properties").noneMatch(text -> text.contains(secret));
+        }
+    }
+
+    @Test
+    void replacedCertificateFilesAreUsedAtTheNextReconnectAndAConfigurationUpdateRebuildsTls() throws Exception {
+        StoreFixture.configure(cm, properties());
+        TestPki pki = new TestPki("rotation");
+        Path[] server = pki.server("server", "127.0.0.1");
+        Path[] first = pki.client("device", KeyForm.RSA_PKCS8, "", Duration.ofDays(365));
+        Path[] expiring = pki.client("device-renewed", KeyForm.RSA_PKCS8, "", Duration.ofDays(5));
+        try (Mosquitto broker = Mosquitto.start("cafile " + pki.caCert, "certfile " + server[0], "keyfile " + server[1],
+                "require_certificate true");
+                FaultyLink link = new FaultyLink(broker.port());
+                ConnectionFixture c = new ConnectionFixture(context, cm, properties(
+                        "broker.uris", new String[] {link.uri().replace("tcp://", "ssl://")},
+                        "ca.certs", pki.caCert.toString(), "certfile", first[0].toString(),
+                        "keyfile", first[1].toString()))) {
+            MqttPublisher mqtt = c.publisher();
+            c.awaitConnected();
+            assertThat(mqtt.statistics().certificateWarning()).isEmpty();
+
+            Files.copy(expiring[0], first[0], java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(expiring[1], first[1], java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            link.dropAll();
+            Await.until("reconnected with the replaced files", Duration.ofSeconds(30),
+                    () -> mqtt.statistics().reconnects() >= 1 && mqtt.statistics().connected());
+            assertThat(mqtt.statistics().certificateWarning()).contains("expires");
+
+            c.update("ca.certs", new TestPki("not-the-broker").caCert.toString());
+            Await.until("the new CA is used at once", Duration.ofSeconds(30),
+                    () -> mqtt.statistics().lastConnectError().contains("not signed by a CA in ca.certs"));
+        }
+    }
+}
