@@ -97,6 +97,15 @@ class TlsTest {
             try (ConnectionFixture c = connect(broker, "tls.hostname.verification", false)) {
                 c.awaitConnected();
                 awaitDelivered(c.publisher());
+                Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile"));
+                Await.until("a WARN says verification is off", Duration.ofSeconds(10), () -> {
+                    try {
+                        return java.nio.file.Files.readString(log).contains("event=tls_hostname_verification_off "
+                                + "connection=" + c.name);
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                });
             }
         }
     }
