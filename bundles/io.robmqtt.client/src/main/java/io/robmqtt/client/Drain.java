@@ -2,8 +2,6 @@ package io.robmqtt.client;
 
 import io.robmqtt.api.store.StoredMessage;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,15 +19,13 @@ final class Drain {
 
     private final MqttConnection connection;
     private final ScheduledExecutorService thread;
-    private final ExecutorService prefetch;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean resend = new AtomicBoolean();
     private volatile PahoSession session;
 
-    Drain(MqttConnection connection, ScheduledExecutorService thread, ExecutorService prefetch) {
+    Drain(MqttConnection connection, ScheduledExecutorService thread) {
         this.connection = connection;
         this.thread = thread;
-        this.prefetch = prefetch;
     }
 
     /** A new session: re-send what is inflight, then drain. */
@@ -57,7 +53,6 @@ final class Drain {
     void shutdown() {
         session = null;
         thread.shutdownNow();
-        prefetch.shutdown();
         try {
             if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.warn("event=drain_stop_slow: the drain thread did not stop within 10 s");
@@ -106,16 +101,22 @@ final class Drain {
     }
 
     /**
-     * Moves batches from the queue to inflight and sends them. The next batch is moved while the current one is
-     * being sent, so the window never waits for the disk.
+     * Moves messages from the queue to inflight only as the window has room for them, then sends them: what has
+     * no slot yet stays in the queue, where it counts against max.queue.size, can be evicted, and lets a more
+     * important message that arrives meanwhile go first. The next batch is moved while the current one is in
+     * flight.
      */
     private void drainQueue(PahoSession s) throws InterruptedException {
         String name = connection.name();
         long drained = 0;
-        long mark = connection.router().enqueuedMark();
-        CompletableFuture<List<StoredMessage>> next = moveNext(name);
         while (s.alive()) {
-            List<StoredMessage> batch = next.join();
+            long mark = connection.router().enqueuedMark();
+            int slots = s.window().acquireUpTo(BATCH, s::alive);
+            if (slots == 0) {
+                return; // the session ended
+            }
+            List<StoredMessage> batch = connection.queue().moveToInflight(name, slots);
+            s.window().release(slots - batch.size());
             if (batch.isEmpty()) {
                 if (connection.router().goLive(s, mark)) {
                     if (drained > 0) {
@@ -123,25 +124,16 @@ final class Drain {
                     }
                     return;
                 }
-                mark = connection.router().enqueuedMark();
-                next = moveNext(name);
                 continue;
             }
-            mark = connection.router().enqueuedMark();
-            next = moveNext(name);
-            for (StoredMessage message : batch) {
-                if (!s.window().acquire(s::alive) || !sendOrFlag(s, message)) {
-                    next.join(); // what it moved is inflight now: the next session re-sends it
-                    return;
+            for (int i = 0; i < batch.size(); i++) {
+                if (!sendOrFlag(s, batch.get(i))) {
+                    s.window().release(batch.size() - i - 1); // the failed send gave its own back
+                    return; // what was moved is inflight now: the next session re-sends it
                 }
             }
             drained += batch.size();
         }
-        next.join();
-    }
-
-    private CompletableFuture<List<StoredMessage>> moveNext(String name) {
-        return CompletableFuture.supplyAsync(() -> connection.queue().moveToInflight(name, BATCH), prefetch);
     }
 
     private boolean sendOrFlag(PahoSession s, StoredMessage message) {

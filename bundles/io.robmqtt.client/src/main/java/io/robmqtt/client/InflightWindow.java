@@ -29,7 +29,28 @@ final class InflightWindow {
         return false;
     }
 
+    /**
+     * Waits for one permit while {@code alive} holds, then takes whatever more is free at once, up to
+     * {@code max}; 0 when the session ended first.
+     */
+    int acquireUpTo(int max, BooleanSupplier alive) throws InterruptedException {
+        if (!acquire(alive)) {
+            return 0;
+        }
+        int taken = 1;
+        while (taken < max && permits.tryAcquire()) {
+            taken++;
+        }
+        return taken;
+    }
+
     void release() {
         permits.release();
+    }
+
+    void release(int count) {
+        if (count > 0) {
+            permits.release(count);
+        }
     }
 }

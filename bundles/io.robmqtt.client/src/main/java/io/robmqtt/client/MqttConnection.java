@@ -58,8 +58,7 @@ final class MqttConnection implements PahoSession.Events {
         this.subscriptions = new Subscriptions(name, listenerPool, counters);
         ScheduledExecutorService drainThread =
                 Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "robmqtt-drain-" + name));
-        this.drain = new Drain(this, drainThread,
-                Executors.newSingleThreadExecutor(r -> daemon(r, "robmqtt-prefetch-" + name)));
+        this.drain = new Drain(this, drainThread);
     }
 
     private static Thread daemon(Runnable r, String name) {
