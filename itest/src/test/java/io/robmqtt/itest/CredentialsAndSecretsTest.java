@@ -29,6 +29,14 @@ class CredentialsAndSecretsTest {
     @InjectService(timeout = 30_000)
     ConfigurationAdmin cm;
 
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static Path passwordFile(String user, String password) throws Exception {
         Path file = Files.createTempFile("robmqtt-passwd", ".txt");
         Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
@@ -65,10 +73,20 @@ class CredentialsAndSecretsTest {
             seen.add(refused.toString());
 
             c.update("min.backoff", 30.0, "max.backoff", 5.0); // refused: min > max; the message must not echo values
+            Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile"));
+            Await.until("the update was refused (ConfigAdmin delivers it later)", Duration.ofSeconds(20),
+                    () -> read(log).contains("event=config_refused connection=" + c.name));
             // a refused update stays in ConfigAdmin: the next one must mend it
             c.update("password", right, "min.backoff", 0.1, "max.backoff", 1.0);
             c.awaitConnected();
             seen.add(mqtt.statistics().toString());
+            HttpFixture.start(cm);
+            for (String path : List.of("/health", "/health/live", "/health/ready")) {
+                HttpFixture.Response response = HttpFixture.get(path);
+                assertThat(response.status()).as(path).isIn(200, 503);
+                seen.add(response.body());
+            }
+            assertThat(String.join("", seen)).contains(c.clientId); // the health output of this very connection
             ServiceReference<MqttPublisher> reference = c.reference();
             for (String key : reference.getPropertyKeys()) {
                 seen.add(key + "=" + reference.getProperty(key));
@@ -85,12 +103,13 @@ class CredentialsAndSecretsTest {
             seen.add(mqtt.statistics().toString());
         }
 
-        String log = Files.readString(Path.of(System.getProperty("org.slf4j.simpleLogger.logFile")));
+        String log = read(Path.of(System.getProperty("org.slf4j.simpleLogger.logFile")));
         assertThat(log).as("the framework's log of this run").contains("event=connect_failed")
                 .contains("event=config_refused");
         for (String secret : List.of(right, wrong, keyPassword)) {
             assertThat(log).as("the log").doesNotContain(secret);
-            assertThat(seen).as("statistics and service properties").noneMatch(text -> text.contains(secret));
+            assertThat(seen).as("statistics, health output and service properties")
+                    .noneMatch(text -> text.contains(secret));
         }
     }
 

@@ -6,11 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.robmqtt.api.MqttPublisher;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,45 +16,23 @@ import org.osgi.test.common.annotation.InjectService;
 
 /** /health, /health/live and /health/ready over real HTTP, in each state of a connection. */
 class HealthTest {
-    private static int port;
-
     @InjectBundleContext
     BundleContext context;
 
     @InjectService(timeout = 30_000)
     ConfigurationAdmin cm;
 
-    /** A response: HTTP status and body. */
-    record Response(int status, String body) {
-        JsonObject json() {
-            return JsonParser.parseString(body).getAsJsonObject();
-        }
-    }
-
     @BeforeEach
     void http() throws Exception {
-        if (port == 0) {
-            port = Mosquitto.freePort();
-            cm.getConfiguration("org.apache.felix.http", "?").update(new java.util.Hashtable<>(java.util.Map.of(
-                    "org.osgi.service.http.port", port, "org.apache.felix.http.host", "127.0.0.1")));
-        }
-        Await.until("the health endpoint answers on 127.0.0.1:" + port, Duration.ofSeconds(30),
-                () -> get("/health/live").status() == 200);
+        HttpFixture.start(cm);
     }
 
-    static Response get(String path) {
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL()
-                    .openConnection();
-            c.setConnectTimeout(1_000);
-            c.setReadTimeout(5_000);
-            int status = c.getResponseCode();
-            try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-                return new Response(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            return new Response(-1, e.toString());
-        }
+    private static HttpFixture.Response get(String path) {
+        return HttpFixture.get(path);
+    }
+
+    private static JsonObject json(HttpFixture.Response response) {
+        return JsonParser.parseString(response.body()).getAsJsonObject();
     }
 
     @Test
@@ -69,8 +42,8 @@ class HealthTest {
                 properties("broker.uris", new String[] {broker.uri()}))) {
             c.awaitConnected();
             Await.until("healthy", Duration.ofSeconds(20), () -> get("/health").status() == 200);
-            Response health = get("/health");
-            JsonObject body = health.json();
+            HttpFixture.Response health = get("/health");
+            JsonObject body = json(health);
             JsonObject mine = body.has("connections") ? entryOf(body, c.name) : body;
             assertThat(mine.get("status").getAsString()).isEqualTo("healthy");
             assertThat(mine.get("client_id").getAsString()).isEqualTo(c.clientId);
@@ -79,7 +52,7 @@ class HealthTest {
 
             broker.kill();
             Await.until("unhealthy: 503", Duration.ofSeconds(20), () -> get("/health").status() == 503);
-            assertThat(get("/health").json().get("status").getAsString()).isEqualTo("unhealthy");
+            assertThat(json(get("/health")).get("status").getAsString()).isEqualTo("unhealthy");
             assertThat(get("/health/ready").status()).isEqualTo(503);
             assertThat(get("/health/live").status()).as("an offline gateway that queues is alive").isEqualTo(200);
         }
@@ -99,7 +72,7 @@ class HealthTest {
             }
             Await.until("degraded", Duration.ofSeconds(20), () -> get("/health").status() == 200
                     && get("/health").body().contains("\"degraded\""));
-            JsonObject body = get("/health").json();
+            JsonObject body = json(get("/health"));
             JsonObject mine = body.has("connections") ? entryOf(body, c.name) : body;
             assertThat(mine.get("status").getAsString()).isEqualTo("degraded");
             assertThat(mine.getAsJsonObject("statistics").getAsJsonObject("offline_queue")

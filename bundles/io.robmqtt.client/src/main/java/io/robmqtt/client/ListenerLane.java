@@ -18,6 +18,7 @@ final class ListenerLane {
     private final Executor pool;
     private final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile boolean closed;
 
     ListenerLane(MessageListener listener, Executor pool) {
         this.listener = listener;
@@ -28,6 +29,15 @@ final class ListenerLane {
 
     MessageListener listener() {
         return listener;
+    }
+
+    /** The listener has no subscription left: it is not called again, not even for messages already here. */
+    void close() {
+        closed = true;
+    }
+
+    boolean closed() {
+        return closed;
     }
 
     /** Who the listener belongs to, for logs: its bundle and class. */

@@ -76,6 +76,7 @@ final class Subscriptions {
         registrations.remove(registration);
         if (registrations.stream().noneMatch(r -> r.lane() == registration.lane())) {
             lanes.remove(registration.lane().listener());
+            registration.lane().close();
         }
         refresh(registration.filter().subscribed());
         LOG.info("event=unsubscribed connection={} filter={} listener={}", connection,
@@ -138,6 +139,9 @@ final class Subscriptions {
         for (ListenerLane lane : targets) {
             lane.submit(() -> {
                 try {
+                    if (lane.closed()) {
+                        return; // unsubscribed meanwhile; acknowledged all the same, below
+                    }
                     lane.listener().messageArrived(topic, message.getPayload(), message.getQos(), message.isRetained());
                 } catch (Exception | LinkageError e) {
                     counters.listenerFailures.increment();
