@@ -37,12 +37,12 @@ import org.slf4j.LoggerFactory;
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         property = "webconsole.configurationFactory.nameHint={connection.name} ({client.id})")
 @Designate(ocd = ConnectionConfig.class, factory = true)
-public class ConnectionManager implements MqttPublisher {
+public class ConnectionManager implements MqttPublisher, ConnectionControl {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
 
     private final MqttConnection connection;
     private final ListenerWhiteboard whiteboard;
-    private final ServiceRegistration<MqttPublisher> registration;
+    private final ServiceRegistration<?> registration;
 
     @Activate
     public ConnectionManager(@Reference OfflineQueue queue, @Reference InflightStore inflight,
@@ -57,7 +57,8 @@ public class ConnectionManager implements MqttPublisher {
         connection = new MqttConnection(settings, queue, inflight);
         whiteboard = new ListenerWhiteboard(connection.subscriptions());
         connection.start();
-        registration = context.registerService(MqttPublisher.class, this, serviceProperties(settings));
+        registration = context.registerService(new String[] {MqttPublisher.class.getName(),
+            ConnectionControl.class.getName()}, this, serviceProperties(settings));
         LOG.info("event=connection_started settings=\"{}\"", settings);
     }
 
@@ -128,13 +129,33 @@ public class ConnectionManager implements MqttPublisher {
         whiteboard.remove(listener);
     }
 
-    /** Disconnects cleanly; the connection stays down until {@link #connect()}. For operators. */
+    @Override
+    public String name() {
+        return connection.name();
+    }
+
+    @Override
+    public String clientId() {
+        return connection.settings().clientId();
+    }
+
+    @Override
+    public MqttPublisher publisher() {
+        return this;
+    }
+
+    @Override
     public void disconnect() {
         connection.stop().join();
     }
 
-    /** Connects again after {@link #disconnect()}. For operators. */
+    @Override
     public void connect() {
         connection.start();
+    }
+
+    @Override
+    public java.util.List<io.robmqtt.api.store.StoredMessage> queued(int limit) {
+        return connection.queue().peek(connection.name(), limit);
     }
 }
