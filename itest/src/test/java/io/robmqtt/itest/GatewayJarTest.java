@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,55 @@ class GatewayJarTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theGatewayWritesRotatingOwnerOnlyLogFilesJsonLinesAndOsgiLogEntries() throws Exception {
+        Path jar = Path.of(System.getProperty("robmqtt.gateway.jar", "../bndrun/target/gateway.jar"));
+        assumeTrue(Files.isRegularFile(jar), "the gateway jar is built by the bndrun module before this one: " + jar);
+        Path dir = Files.createTempDirectory("robmqtt-gateway-logs");
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
+        Files.writeString(conf.resolve("io.robmqtt.logging.cfg"), "log.dir = logs\nlog.max.bytes = 20000\n"
+                + "log.backup.count = 2\nmetrics.interval.seconds = 1\n");
+        // nothing listens on this port: a connect failure every 50 ms fills the log
+        Files.writeString(conf.resolve("io.robmqtt.connection-default.cfg"), "client.id = gateway-log-test\n"
+                + "broker.host = 127.0.0.1\nbroker.port = " + Mosquitto.freePort() + "\nmin.backoff = 0.05\n"
+                + "max.backoff = 0.05\n");
+        // no client.id: SCR reports the failed activation through the OSGi Log service
+        Files.writeString(conf.resolve("io.robmqtt.connection-broken.cfg"), "connection.name = broken\n");
+        Process gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.osgi.service.http.port=" + Mosquitto.freePort(), "-jar", jar.toAbsolutePath().toString())
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("console.log").toFile())
+                .start();
+        Path logs = dir.resolve("logs");
+        try {
+            Await.until("SCR's OSGi Log entry about the broken connection reached the log files", Duration.ofSeconds(60),
+                    () -> java.util.stream.Stream.of("robmqtt.log", "robmqtt.log.1", "robmqtt.log.2")
+                            .anyMatch(f -> contains(logs.resolve(f), "Error during instantiation of the implementation")));
+            Await.until("robmqtt.log rotated twice", Duration.ofSeconds(60),
+                    () -> Files.exists(logs.resolve("robmqtt.log.2")));
+            Await.until("metrics in the JSON lines", Duration.ofSeconds(30),
+                    () -> contains(logs.resolve("robmqtt-metrics.jsonl"), "queue_depth"));
+        } finally {
+            gateway.destroy();
+            if (!gateway.waitFor(20, TimeUnit.SECONDS)) {
+                gateway.destroyForcibly();
+            }
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(logs)))
+                .isEqualTo("rwx------");
+        assertThat(logs.resolve("robmqtt.log.3")).as("no more than log.backup.count backups").doesNotExist();
+        for (String name : new String[] {"robmqtt.log.1", "robmqtt.log.2"}) {
+            assertThat(Files.size(logs.resolve(name))).as(name).isBetween(20_000L, 20_000L + 4_096);
+        }
+        String all = Files.readString(logs.resolve("robmqtt.log")) + Files.readString(logs.resolve("robmqtt.log.1"))
+                + Files.readString(logs.resolve("robmqtt.log.2"));
+        assertThat(all).contains("level=WARN logger=MqttConnection").contains("event=connect_failed");
+        List<String> lines = Files.readAllLines(logs.resolve("robmqtt-metrics.jsonl"));
+        assertThat(lines).isNotEmpty().allSatisfy(line ->
+                assertThat(com.google.gson.JsonParser.parseString(line).isJsonObject()).as(line).isTrue());
+        assertThat(Files.readString(dir.resolve("console.log"))).contains("client.id is required");
     }
 
     private static boolean contains(Path log, String text) {

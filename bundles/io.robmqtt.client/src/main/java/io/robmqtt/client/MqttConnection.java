@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class MqttConnection implements PahoSession.Events {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+    /** Events as structured records (the original's log_event); the logging bundle writes them as JSON lines. */
+    private static final Logger EVENTS = LoggerFactory.getLogger("robmqtt.events");
 
     private final OfflineQueue queue;
     private final InflightStore inflight;
@@ -274,6 +276,9 @@ final class MqttConnection implements PahoSession.Events {
             everConnected = true;
             LOG.info("event=connected connection={} client_id={} session_present={}", name(), settings.clientId(),
                     sessionPresent);
+            EVENTS.atInfo().addKeyValue("event", "connection_established").addKeyValue("connection", name())
+                    .addKeyValue("brokers", settings.brokerUris()).addKeyValue("session_present", sessionPresent)
+                    .log("connection_established");
             subscriptions.sessionStarted(s); // here, not in Paho's callback: subscribing there deadlocks (#985)
             drain.start(s);
         });
@@ -312,6 +317,8 @@ final class MqttConnection implements PahoSession.Events {
             session = null;
             s.close();
             double delay = backoff.afterFailure();
+            EVENTS.atWarn().addKeyValue("event", "connection_lost").addKeyValue("connection", name())
+                    .addKeyValue("reason", String.valueOf(cause)).log("connection_lost");
             LOG.warn("event=connection_lost connection={} reason=\"{}\" retry_in_seconds={}", name(),
                     cause == null ? "unknown" : cause.toString(), String.format("%.2f", delay));
             scheduleAttempt(delay);
