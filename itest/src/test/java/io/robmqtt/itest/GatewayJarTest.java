@@ -46,6 +46,8 @@ class GatewayJarTest {
                 String form = get("http://127.0.0.1:" + http + "/system/console/configMgr/io.robmqtt.store");
                 assertThat(form).contains("robmqtt store").contains("Database path").contains("Maximum queue size");
                 assertThat(contains(log, "ERROR")).as("no ERROR in the gateway's log").isFalse();
+                assertThat(Files.readString(conf.resolve("io.robmqtt.connection-default.cfg")))
+                        .as("the gateway leaves its configuration files as they were").contains("client.id");
             } finally {
                 gateway.destroy();
                 if (!gateway.waitFor(20, TimeUnit.SECONDS)) {

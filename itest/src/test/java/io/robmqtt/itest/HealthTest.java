@@ -83,6 +83,40 @@ class HealthTest {
         }
     }
 
+    @Test
+    void metricsAreInThePrometheusTextFormatAndCountWhatWasPublished() throws Exception {
+        StoreFixture.configure(cm, properties());
+        try (Mosquitto broker = Mosquitto.start(); ConnectionFixture c = new ConnectionFixture(context, cm,
+                properties("broker.uris", new String[] {broker.uri()}))) {
+            MqttPublisher mqtt = c.publisher();
+            c.awaitConnected();
+            for (int i = 0; i < 25; i++) {
+                mqtt.publish("itest/metrics", new byte[] {1}, 1, false, 1 + i % 3);
+            }
+            String series = "{connection=\"" + c.name + "\"}";
+            try {
+                Await.until("25 acknowledged in /metrics", Duration.ofSeconds(20), () -> {
+                    HttpFixture.Response r = get("/metrics");
+                    return r.status() == 200 && Double.valueOf(25.0)
+                            .equals(new PrometheusText(r.body()).samples.get("robmqtt_acknowledged_total" + series));
+                });
+            } catch (AssertionError e) {
+                HttpFixture.Response last = get("/metrics");
+                throw new AssertionError(e.getMessage() + "; last answer " + last.status() + ":\n" + last.body(), e);
+            }
+            PrometheusText metrics = new PrometheusText(get("/metrics").body());
+            assertThat(metrics.types).containsEntry("robmqtt_published_total", "counter")
+                    .containsEntry("robmqtt_queue_depth", "gauge").containsEntry("robmqtt_connected", "gauge");
+            assertThat(metrics.samples).containsEntry("robmqtt_published_total" + series, 25.0)
+                    .containsEntry("robmqtt_connected" + series, 1.0)
+                    .containsEntry("robmqtt_inflight_messages" + series, 0.0)
+                    .containsEntry("robmqtt_queue_depth{connection=\"" + c.name + "\",priority=\"1\"}", 0.0)
+                    .containsKeys("robmqtt_reconnects_total" + series, "robmqtt_connect_failures_total" + series,
+                            "robmqtt_current_backoff_seconds" + series, "robmqtt_oldest_queued_age_seconds" + series,
+                            "robmqtt_evicted_total" + series, "robmqtt_received_total" + series);
+        }
+    }
+
     private static JsonObject entryOf(JsonObject body, String name) {
         for (var entry : body.getAsJsonArray("connections")) {
             if (entry.getAsJsonObject().get("connection").getAsString().equals(name)) {

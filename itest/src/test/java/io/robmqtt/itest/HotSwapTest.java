@@ -4,7 +4,6 @@ import static io.robmqtt.itest.ConnectionFixture.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.robmqtt.api.MqttPublisher;
-import io.robmqtt.api.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +50,7 @@ class HotSwapTest {
             publishers.open();
             Set<String> accepted = ConcurrentHashMap.newKeySet();
             AtomicInteger refused = new AtomicInteger();
+            java.util.Map<String, Integer> refusals = new ConcurrentHashMap<>();
             AtomicBoolean running = new AtomicBoolean(true);
             CountDownLatch stopped = new CountDownLatch(2);
             for (int t = 0; t < 2; t++) {
@@ -63,8 +63,11 @@ class HotSwapTest {
                             try {
                                 mqtt.publish(topic + "/" + thread, payload.getBytes(StandardCharsets.UTF_8), 1);
                                 accepted.add(payload);
-                            } catch (StoreException | IllegalStateException e) {
-                                refused.incrementAndGet(); // not accepted: the caller knows, nothing to deliver
+                            } catch (RuntimeException e) {
+                                // not accepted (the caller knows; nothing to deliver): a store that is away, or a
+                                // service object that went away under the caller
+                                refused.incrementAndGet();
+                                refusals.merge(e.getClass().getSimpleName() + ": " + e.getMessage(), 1, Integer::sum);
                             }
                         }
                     } catch (InterruptedException e) {
@@ -78,8 +81,8 @@ class HotSwapTest {
             try {
                 Await.until("publishing is under way", Duration.ofSeconds(20), () -> accepted.size() > 200);
                 swap("io.robmqtt.client");
-                Await.until("publishing goes on after the client swap", Duration.ofSeconds(30),
-                        () -> accepted.size() > 600);
+                Await.until("publishing goes on after the client swap (refusals: " + refusals + ")",
+                        Duration.ofSeconds(30), () -> accepted.size() > 600);
                 swap("io.robmqtt.store");
                 int afterSwaps = accepted.size();
                 Await.until("publishing goes on after the store swap", Duration.ofSeconds(30),
@@ -90,8 +93,8 @@ class HotSwapTest {
                 publishers.close();
             }
             subscriber.awaitAll(accepted, Duration.ofSeconds(120));
-            System.out.printf("hot swap: %d accepted and all delivered, %d refused while a bundle was swapped, "
-                    + "%d duplicates%n", accepted.size(), refused.get(), subscriber.duplicates());
+            System.out.printf("hot swap: %d accepted and all delivered, %d refused while a bundle was swapped %s, "
+                    + "%d duplicates%n", accepted.size(), refused.get(), refusals, subscriber.duplicates());
         }
     }
 

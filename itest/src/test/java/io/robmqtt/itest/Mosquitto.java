@@ -36,6 +36,7 @@ final class Mosquitto implements AutoCloseable {
                 "max_queued_messages 1000000",
                 "max_inflight_messages 100",
                 "set_tcp_nodelay true",
+                "sys_interval 1",
                 "log_type error",
                 ""));
     }

@@ -72,12 +72,20 @@ final class PahoSession implements MqttCallbackExtended {
             client.connect(options(settings, tls), null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
+                    if (closed) {
+                        closeAfterConnect(); // closed while connecting: this connection is not wanted
+                        return;
+                    }
                     alive = true;
                     events.connected(PahoSession.this, token.getSessionPresent());
                 }
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable cause) {
+                    if (closed) {
+                        closeAfterConnect();
+                        return;
+                    }
                     events.connectFailed(PahoSession.this, cause);
                 }
             });
@@ -173,8 +181,27 @@ final class PahoSession implements MqttCallbackExtended {
             }
             client.close(true);
         } catch (MqttException e) {
+            if (e.getReasonCode() == MqttException.REASON_CODE_CONNECT_IN_PROGRESS) {
+                return; // Paho will not close during a connect: the connect listener closes it when it ends
+            }
             LOG.warn("event=client_close_failed client_id={} reason=\"{}\"", client.getClientId(), e.toString());
         }
+    }
+
+    /** On Paho's thread, once a connect that was under way when we closed has ended: release the client. */
+    private void closeAfterConnect() {
+        Thread closer = new Thread(() -> {
+            try {
+                if (client.isConnected()) {
+                    client.disconnectForcibly(0, 1_000, false);
+                }
+                client.close(true);
+            } catch (MqttException e) {
+                LOG.warn("event=client_close_failed client_id={} reason=\"{}\"", client.getClientId(), e.toString());
+            }
+        }, "robmqtt-close " + client.getClientId());
+        closer.setDaemon(true);
+        closer.start(); // not on Paho's callback thread: closing from there deadlocks
     }
 
     private void forceDisconnect() {
