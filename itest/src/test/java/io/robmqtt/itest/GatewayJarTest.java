@@ -106,6 +106,59 @@ class GatewayJarTest {
         assertThat(Files.readString(dir.resolve("console.log"))).contains("client.id is required");
     }
 
+    @Test
+    void whatWasInflightWhenTheGatewayWasKilledIsSentAfterItStartsAgainOnTheSameStorage() throws Exception {
+        Path jar = Path.of(System.getProperty("robmqtt.gateway.jar", "../bndrun/target/gateway.jar"));
+        assumeTrue(Files.isRegularFile(jar), "the gateway jar is built by the bndrun module before this one: " + jar);
+        String topic = "itest/restart-" + System.nanoTime();
+        try (Mosquitto broker = Mosquitto.start(); FaultyLink link = new FaultyLink(broker.port());
+                Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#")) {
+            Path dir = Files.createTempDirectory("robmqtt-gateway-restart");
+            Path conf = Files.createDirectories(dir.resolve("conf"));
+            Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
+            Files.writeString(conf.resolve("io.robmqtt.connection-default.cfg"), "client.id = gateway-restart-test\n"
+                    + "broker.uris = " + link.uri() + "\nmin.backoff = 0.1\nmax.backoff = 0.5\nkeepalive = 60\n");
+            Process first = startGateway(jar, dir, "first.log");
+            List<String> sent = new java.util.ArrayList<>();
+            try {
+                Await.until("the first gateway connected", Duration.ofSeconds(60),
+                        () -> contains(dir.resolve("first.log"), "event=connected connection=default"));
+                link.silenceOpenConnections(); // sent from now on, never acknowledged
+                try (var console = new java.io.PrintWriter(first.getOutputStream(), true, StandardCharsets.UTF_8)) {
+                    for (int i = 0; i < 20; i++) {
+                        console.println("robmqtt:publish default " + topic + "/m inflight-" + i + " 1 1");
+                        sent.add("inflight-" + i);
+                    }
+                    console.println("robmqtt:status");
+                    Await.until("20 messages inflight in the first gateway", Duration.ofSeconds(30),
+                            () -> contains(dir.resolve("first.log"), "inflight 20,"));
+                }
+            } finally {
+                first.destroyForcibly(); // kill -9: no clean stop, no close of the database
+                first.waitFor(20, TimeUnit.SECONDS);
+            }
+            assertThat(subscriber.received()).as("nothing got through the silent link").isEmpty();
+
+            Process second = startGateway(jar, dir, "second.log");
+            try {
+                subscriber.awaitAll(sent, Duration.ofSeconds(60));
+                assertThat(contains(dir.resolve("second.log"), "event=inflight_resent connection=default messages=20"))
+                        .isTrue();
+            } finally {
+                second.destroy();
+                if (!second.waitFor(20, TimeUnit.SECONDS)) {
+                    second.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private static Process startGateway(Path jar, Path dir, String log) throws IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.osgi.service.http.port=" + Mosquitto.freePort(), "-jar", jar.toAbsolutePath().toString())
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
+    }
+
     private static boolean contains(Path log, String text) {
         try {
             return Files.readString(log, StandardCharsets.UTF_8).contains(text);

@@ -104,6 +104,9 @@ class HealthTest {
                 HttpFixture.Response last = get("/metrics");
                 throw new AssertionError(e.getMessage() + "; last answer " + last.status() + ":\n" + last.body(), e);
             }
+            // acknowledged records are removed in batches within 20 ms: inflight settles to 0 just after the acks
+            Await.until("inflight 0 in /metrics", Duration.ofSeconds(10), () -> Double.valueOf(0.0)
+                    .equals(new PrometheusText(get("/metrics").body()).samples.get("robmqtt_inflight_messages" + series)));
             PrometheusText metrics = new PrometheusText(get("/metrics").body());
             assertThat(metrics.types).containsEntry("robmqtt_published_total", "counter")
                     .containsEntry("robmqtt_queue_depth", "gauge").containsEntry("robmqtt_connected", "gauge");
