@@ -24,8 +24,7 @@ class GatewayJarTest {
 
     @Test
     void theExportedGatewayStartsConnectsAndShowsItsConfigurationInTheWebConsole() throws Exception {
-        Path jar = Path.of(System.getProperty("robmqtt.gateway.jar", "../bndrun/target/gateway.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the gateway jar is built by the bndrun module before this one: " + jar);
+        Path jar = jar();
         try (Mosquitto broker = Mosquitto.start()) {
             Path dir = Files.createTempDirectory("robmqtt-gateway");
             Path conf = Files.createDirectories(dir.resolve("conf"));
@@ -34,9 +33,7 @@ class GatewayJarTest {
                     "client.id = gateway-jar-test\nbroker.port = " + broker.port() + "\nbroker.host = 127.0.0.1\n");
             int http = Mosquitto.freePort();
             Path log = dir.resolve("gateway.log");
-            Process gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dorg.osgi.service.http.port=" + http, "-jar", jar.toAbsolutePath().toString())
-                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process gateway = startGateway(jar, dir, "gateway.log", http);
             try {
                 Await.until("the gateway connected to the broker", Duration.ofSeconds(60),
                         () -> contains(log, "event=connected connection=default"));
@@ -59,8 +56,7 @@ class GatewayJarTest {
 
     @Test
     void theGatewayWritesRotatingOwnerOnlyLogFilesJsonLinesAndOsgiLogEntries() throws Exception {
-        Path jar = Path.of(System.getProperty("robmqtt.gateway.jar", "../bndrun/target/gateway.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the gateway jar is built by the bndrun module before this one: " + jar);
+        Path jar = jar();
         Path dir = Files.createTempDirectory("robmqtt-gateway-logs");
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
@@ -72,10 +68,7 @@ class GatewayJarTest {
                 + "max.backoff = 0.05\n");
         // no client.id: SCR reports the failed activation through the OSGi Log service
         Files.writeString(conf.resolve("io.robmqtt.connection-broken.cfg"), "connection.name = broken\n");
-        Process gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.osgi.service.http.port=" + Mosquitto.freePort(), "-jar", jar.toAbsolutePath().toString())
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("console.log").toFile())
-                .start();
+        Process gateway = startGateway(jar, dir, "console.log", Mosquitto.freePort());
         Path logs = dir.resolve("logs");
         try {
             Await.until("SCR's OSGi Log entry about the broken connection reached the log files", Duration.ofSeconds(60),
@@ -108,8 +101,7 @@ class GatewayJarTest {
 
     @Test
     void whatWasInflightWhenTheGatewayWasKilledIsSentAfterItStartsAgainOnTheSameStorage() throws Exception {
-        Path jar = Path.of(System.getProperty("robmqtt.gateway.jar", "../bndrun/target/gateway.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the gateway jar is built by the bndrun module before this one: " + jar);
+        Path jar = jar();
         String topic = "itest/restart-" + System.nanoTime();
         try (Mosquitto broker = Mosquitto.start(); FaultyLink link = new FaultyLink(broker.port());
                 Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#")) {
@@ -118,7 +110,7 @@ class GatewayJarTest {
             Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
             Files.writeString(conf.resolve("io.robmqtt.connection-default.cfg"), "client.id = gateway-restart-test\n"
                     + "broker.uris = " + link.uri() + "\nmin.backoff = 0.1\nmax.backoff = 0.5\nkeepalive = 60\n");
-            Process first = startGateway(jar, dir, "first.log");
+            Process first = startGateway(jar, dir, "first.log", Mosquitto.freePort());
             List<String> sent = new java.util.ArrayList<>();
             try {
                 Await.until("the first gateway connected", Duration.ofSeconds(60),
@@ -139,7 +131,7 @@ class GatewayJarTest {
             }
             assertThat(subscriber.received()).as("nothing got through the silent link").isEmpty();
 
-            Process second = startGateway(jar, dir, "second.log");
+            Process second = startGateway(jar, dir, "second.log", Mosquitto.freePort());
             try {
                 subscriber.awaitAll(sent, Duration.ofSeconds(60));
                 assertThat(contains(dir.resolve("second.log"), "event=inflight_resent connection=default messages=20"))
@@ -153,9 +145,17 @@ class GatewayJarTest {
         }
     }
 
-    private static Process startGateway(Path jar, Path dir, String log) throws IOException {
+    /** The exported gateway jar; the test is skipped, saying why, where it was not built. */
+    private static Path jar() {
+        Path jar = Path.of(System.getProperty("robmqtt.gateway.jar", "../bndrun/target/gateway.jar"));
+        assumeTrue(Files.isRegularFile(jar), "the gateway jar is built by the bndrun module before this one: " + jar);
+        return jar;
+    }
+
+    /** Starts the gateway as a user does: java -jar in a directory with conf/, its output to {@code log}. */
+    private static Process startGateway(Path jar, Path dir, String log, int httpPort) throws IOException {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.osgi.service.http.port=" + Mosquitto.freePort(), "-jar", jar.toAbsolutePath().toString())
+                "-Dorg.osgi.service.http.port=" + httpPort, "-jar", jar.toAbsolutePath().toString())
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
     }
 
