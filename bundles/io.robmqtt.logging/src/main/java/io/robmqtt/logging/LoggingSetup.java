@@ -111,16 +111,12 @@ public class LoggingSetup implements LogListener {
     }
 
     /**
-     * Forwards an OSGi Log entry to SLF4J under its logger's name, at its level. The framework's own records of
-     * bundle, service and framework events (loggers {@code Events.*}) only from WARN up: they are a line per
-     * service registration.
+     * Forwards every OSGi Log entry to SLF4J under its logger's name, at its level, the framework's own records
+     * of bundle and service events ({@code Events.*}) included. Which entries the Log service records at all is
+     * set by its LoggerAdmin (PID org.osgi.service.log.admin; the gateway's conf/ sets ROOT to INFO).
      */
     @Override
     public void logged(LogEntry entry) {
-        if (entry.getLoggerName() != null && entry.getLoggerName().startsWith("Events.")
-                && entry.getLogLevel().implies(org.osgi.service.log.LogLevel.INFO)) {
-            return;
-        }
         Logger target = LoggerFactory.getLogger(entry.getLoggerName() == null ? "osgi" : entry.getLoggerName());
         String bundle = entry.getBundle() == null ? "?" : entry.getBundle().getSymbolicName();
         String message = "bundle=" + bundle + " " + entry.getMessage();
