@@ -58,6 +58,7 @@ public final class StoreBenchmark {
                 async16 / ceiling >= 0.5 ? "met" : "MISSED");
         System.out.printf("target 1 publisher >= 0.90 x 1 row per transaction: %.2f %s%n", publishers[0] / single,
                 publishers[0] / single >= 0.9 ? "met" : "MISSED");
+        deleteTree(dir);
     }
 
     private static void row(String what, double rate, double ceiling, double single) {
@@ -180,6 +181,15 @@ public final class StoreBenchmark {
 
     private static OutgoingMessage message(int i) {
         return new OutgoingMessage("bench/sensor/" + i % 100, PAYLOAD, 1, false, 1 + i % 10);
+    }
+
+    /** Removes the benchmark's files: each run writes hundreds of megabytes. */
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     private static double seconds(long startNanos) {

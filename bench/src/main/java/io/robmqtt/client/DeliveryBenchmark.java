@@ -79,6 +79,7 @@ public final class DeliveryBenchmark {
         } finally {
             broker.destroy();
             broker.waitFor(10, TimeUnit.SECONDS);
+            deleteTree(dir);
         }
     }
 
@@ -163,6 +164,15 @@ public final class DeliveryBenchmark {
             if (broker != null) {
                 broker.destroy();
                 broker.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Removes the benchmark's files: each run writes hundreds of megabytes. */
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
             }
         }
     }

@@ -50,6 +50,7 @@ class GatewayJarTest {
                 if (!gateway.waitFor(20, TimeUnit.SECONDS)) {
                     gateway.destroyForcibly();
                 }
+                TempDirs.delete(dir);
             }
         }
     }
@@ -97,6 +98,7 @@ class GatewayJarTest {
         assertThat(lines).isNotEmpty().allSatisfy(line ->
                 assertThat(com.google.gson.JsonParser.parseString(line).isJsonObject()).as(line).isTrue());
         assertThat(Files.readString(dir.resolve("console.log"))).contains("client.id is required");
+        TempDirs.delete(dir);
     }
 
     @Test
@@ -141,6 +143,7 @@ class GatewayJarTest {
                 if (!second.waitFor(20, TimeUnit.SECONDS)) {
                     second.destroyForcibly();
                 }
+                TempDirs.delete(dir);
             }
         }
     }

@@ -109,6 +109,14 @@ final class Mosquitto implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            stopProcess();
+        } finally {
+            TempDirs.delete(config.getParent());
+        }
+    }
+
+    private void stopProcess() {
         if (process != null && process.isAlive()) {
             process.destroy();
             try {
