@@ -97,10 +97,6 @@ final class MqttConnection implements PahoSession.Events {
         return counters;
     }
 
-    DeliveryHandles handles() {
-        return handles;
-    }
-
     // ---------------------------------------------------------------- publishing
 
     Delivery publish(OutgoingMessage message) {

@@ -7,12 +7,30 @@ import java.nio.charset.StandardCharsets;
  * one level; {@code #}, last, matches any number of levels including none ({@code sensors/#} matches
  * {@code sensors}); a topic starting with {@code $} is not matched by a filter starting with a wildcard. A
  * shared subscription {@code $share/group/filter} is sent to the broker as it is and matched on its filter part.
- *
- * @param subscribed what is sent to the broker in SUBSCRIBE
- * @param matching the part topics are matched against
+ * The filter's levels are split once, here, not for every message.
  */
-record TopicFilter(String subscribed, String matching) {
+final class TopicFilter {
     private static final String SHARE = "$share/";
+
+    private final String subscribed;
+    private final String matching;
+    private final String[] levels;
+
+    private TopicFilter(String subscribed, String matching) {
+        this.subscribed = subscribed;
+        this.matching = matching;
+        this.levels = matching.split("/", -1);
+    }
+
+    /** What is sent to the broker in SUBSCRIBE. */
+    String subscribed() {
+        return subscribed;
+    }
+
+    /** The part topics are matched against. */
+    String matching() {
+        return matching;
+    }
 
     static TopicFilter parse(String filter) {
         if (filter == null || filter.isEmpty()) {
@@ -57,13 +75,12 @@ record TopicFilter(String subscribed, String matching) {
 
     /** Whether a message published on {@code topic} matches this filter. */
     boolean matches(String topic) {
-        String[] filterLevels = matching.split("/", -1);
         String[] topicLevels = topic.split("/", -1);
-        if (topic.startsWith("$") && (filterLevels[0].equals("+") || filterLevels[0].equals("#"))) {
+        if (topic.startsWith("$") && (levels[0].equals("+") || levels[0].equals("#"))) {
             return false;
         }
-        for (int i = 0; i < filterLevels.length; i++) {
-            String level = filterLevels[i];
+        for (int i = 0; i < levels.length; i++) {
+            String level = levels[i];
             if (level.equals("#")) {
                 return true;
             }
@@ -71,6 +88,6 @@ record TopicFilter(String subscribed, String matching) {
                 return false;
             }
         }
-        return filterLevels.length == topicLevels.length;
+        return levels.length == topicLevels.length;
     }
 }
