@@ -54,7 +54,7 @@ class CredentialsAndSecretsTest {
         String wrong = "Wrong-" + UUID.randomUUID();
         String keyPassword = "KeyPass-" + UUID.randomUUID();
         List<String> seen = new ArrayList<>();
-        try (Mosquitto broker = Mosquitto.start("allow_anonymous false",
+        try (TestBroker broker = TestBroker.startMosquitto("allow_anonymous false",
                 "password_file " + passwordFile("device", right));
                 FaultyLink link = new FaultyLink(broker.port());
                 ConnectionFixture c = new ConnectionFixture(context, cm, properties("broker.uris",
@@ -95,7 +95,7 @@ class CredentialsAndSecretsTest {
         Path[] encrypted = new TestPki("secrets").client("secret-client", KeyForm.RSA_PKCS8_ENCRYPTED, keyPassword,
                 Duration.ofDays(365));
         try (ConnectionFixture c = new ConnectionFixture(context, cm, properties("broker.uris",
-                new String[] {"ssl://127.0.0.1:" + Mosquitto.freePort()}, "certfile", encrypted[0].toString(),
+                new String[] {"ssl://127.0.0.1:" + TestBroker.freePort()}, "certfile", encrypted[0].toString(),
                 "keyfile", encrypted[1].toString(), "keyfile.password", "not-" + keyPassword))) {
             MqttPublisher mqtt = c.publisher();
             Await.until("the wrong key password is reported", Duration.ofSeconds(20),
@@ -120,7 +120,7 @@ class CredentialsAndSecretsTest {
         Path[] server = pki.server("server", "127.0.0.1");
         Path[] first = pki.client("device", KeyForm.RSA_PKCS8, "", Duration.ofDays(365));
         Path[] expiring = pki.client("device-renewed", KeyForm.RSA_PKCS8, "", Duration.ofDays(5));
-        try (Mosquitto broker = Mosquitto.start("cafile " + pki.caCert, "certfile " + server[0], "keyfile " + server[1],
+        try (TestBroker broker = TestBroker.startMosquitto("cafile " + pki.caCert, "certfile " + server[0], "keyfile " + server[1],
                 "require_certificate true");
                 FaultyLink link = new FaultyLink(broker.port());
                 ConnectionFixture c = new ConnectionFixture(context, cm, properties(

@@ -23,7 +23,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
-/** Delivery through a real Mosquitto: first connect, outages, order, clean disconnects. */
+/** Delivery through a real TestBroker: first connect, outages, order, clean disconnects. */
 class DeliveryTest {
     @InjectBundleContext
     BundleContext context;
@@ -32,14 +32,14 @@ class DeliveryTest {
     ConfigurationAdmin cm;
 
     private final String topic = "itest/" + UUID.randomUUID();
-    private Mosquitto broker;
+    private TestBroker broker;
     private FaultyLink link;
     private Subscriber subscriber;
 
     @BeforeEach
     void start() throws Exception {
         StoreFixture.configure(cm, new java.util.Hashtable<>());
-        broker = Mosquitto.start();
+        broker = TestBroker.start();
         link = new FaultyLink(broker.port());
         subscriber = new Subscriber(broker.uri(), topic + "/#");
     }

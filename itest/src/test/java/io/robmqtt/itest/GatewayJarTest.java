@@ -25,13 +25,13 @@ class GatewayJarTest {
     @Test
     void theExportedGatewayStartsConnectsAndShowsItsConfigurationInTheWebConsole() throws Exception {
         Path jar = jar();
-        try (Mosquitto broker = Mosquitto.start()) {
+        try (TestBroker broker = TestBroker.start()) {
             Path dir = Files.createTempDirectory("robmqtt-gateway");
             Path conf = Files.createDirectories(dir.resolve("conf"));
             Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
             Files.writeString(conf.resolve("io.robmqtt.connection-default.cfg"),
                     "client.id = gateway-jar-test\nbroker.port = " + broker.port() + "\nbroker.host = 127.0.0.1\n");
-            int http = Mosquitto.freePort();
+            int http = TestBroker.freePort();
             Path log = dir.resolve("gateway.log");
             Process gateway = startGateway(jar, dir, "gateway.log", http);
             try {
@@ -65,11 +65,11 @@ class GatewayJarTest {
                 + "log.backup.count = 2\nmetrics.interval.seconds = 1\n");
         // nothing listens on this port: a connect failure every 50 ms fills the log
         Files.writeString(conf.resolve("io.robmqtt.connection-default.cfg"), "client.id = gateway-log-test\n"
-                + "broker.host = 127.0.0.1\nbroker.port = " + Mosquitto.freePort() + "\nmin.backoff = 0.05\n"
+                + "broker.host = 127.0.0.1\nbroker.port = " + TestBroker.freePort() + "\nmin.backoff = 0.05\n"
                 + "max.backoff = 0.05\n");
         // no client.id: SCR reports the failed activation through the OSGi Log service
         Files.writeString(conf.resolve("io.robmqtt.connection-broken.cfg"), "connection.name = broken\n");
-        Process gateway = startGateway(jar, dir, "console.log", Mosquitto.freePort());
+        Process gateway = startGateway(jar, dir, "console.log", TestBroker.freePort());
         Path logs = dir.resolve("logs");
         try {
             Await.until("SCR's OSGi Log entry about the broken connection reached the log files", Duration.ofSeconds(60),
@@ -105,14 +105,14 @@ class GatewayJarTest {
     void whatWasInflightWhenTheGatewayWasKilledIsSentAfterItStartsAgainOnTheSameStorage() throws Exception {
         Path jar = jar();
         String topic = "itest/restart-" + System.nanoTime();
-        try (Mosquitto broker = Mosquitto.start(); FaultyLink link = new FaultyLink(broker.port());
+        try (TestBroker broker = TestBroker.start(); FaultyLink link = new FaultyLink(broker.port());
                 Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#")) {
             Path dir = Files.createTempDirectory("robmqtt-gateway-restart");
             Path conf = Files.createDirectories(dir.resolve("conf"));
             Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
             Files.writeString(conf.resolve("io.robmqtt.connection-default.cfg"), "client.id = gateway-restart-test\n"
                     + "broker.uris = " + link.uri() + "\nmin.backoff = 0.1\nmax.backoff = 0.5\nkeepalive = 60\n");
-            Process first = startGateway(jar, dir, "first.log", Mosquitto.freePort());
+            Process first = startGateway(jar, dir, "first.log", TestBroker.freePort());
             List<String> sent = new java.util.ArrayList<>();
             try {
                 Await.until("the first gateway connected", Duration.ofSeconds(60),
@@ -133,7 +133,7 @@ class GatewayJarTest {
             }
             assertThat(subscriber.received()).as("nothing got through the silent link").isEmpty();
 
-            Process second = startGateway(jar, dir, "second.log", Mosquitto.freePort());
+            Process second = startGateway(jar, dir, "second.log", TestBroker.freePort());
             try {
                 subscriber.awaitAll(sent, Duration.ofSeconds(60));
                 assertThat(contains(dir.resolve("second.log"), "event=inflight_resent connection=default messages=20"))

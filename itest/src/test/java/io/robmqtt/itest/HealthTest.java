@@ -38,7 +38,7 @@ class HealthTest {
     @Test
     void healthyThenUnhealthyWhileLiveStaysUpAfterTheBrokerIsKilled() throws Exception {
         StoreFixture.configure(cm, properties());
-        try (Mosquitto broker = Mosquitto.start(); ConnectionFixture c = new ConnectionFixture(context, cm,
+        try (TestBroker broker = TestBroker.start(); ConnectionFixture c = new ConnectionFixture(context, cm,
                 properties("broker.uris", new String[] {broker.uri()}))) {
             c.awaitConnected();
             Await.until("healthy", Duration.ofSeconds(20), () -> get("/health").status() == 200);
@@ -61,7 +61,7 @@ class HealthTest {
     @Test
     void aQueuePastTheThresholdWhileConnectedIsDegradedWith200() throws Exception {
         StoreFixture.configure(cm, properties("max.queue.size", 10));
-        try (Mosquitto broker = Mosquitto.start(); FaultyLink link = new FaultyLink(broker.port());
+        try (TestBroker broker = TestBroker.start(); FaultyLink link = new FaultyLink(broker.port());
                 ConnectionFixture c = new ConnectionFixture(context, cm, properties("broker.uris",
                         new String[] {link.uri()}, "max.inflight", 1, "keepalive", 60))) {
             MqttPublisher mqtt = c.publisher();
@@ -86,7 +86,7 @@ class HealthTest {
     @Test
     void metricsAreInThePrometheusTextFormatAndCountWhatWasPublished() throws Exception {
         StoreFixture.configure(cm, properties());
-        try (Mosquitto broker = Mosquitto.start(); ConnectionFixture c = new ConnectionFixture(context, cm,
+        try (TestBroker broker = TestBroker.start(); ConnectionFixture c = new ConnectionFixture(context, cm,
                 properties("broker.uris", new String[] {broker.uri()}))) {
             MqttPublisher mqtt = c.publisher();
             c.awaitConnected();

@@ -40,7 +40,7 @@ class HotSwapTest {
     void updatingAndRefreshingTheClientAndStoreBundlesLosesNoAcceptedMessage() throws Exception {
         StoreFixture.configure(cm, properties("max.queue.size", 100_000));
         String topic = "itest/" + UUID.randomUUID();
-        try (Mosquitto broker = Mosquitto.start(); Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#");
+        try (TestBroker broker = TestBroker.start(); Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#");
                 ConnectionFixture connection = new ConnectionFixture(context, cm,
                         properties("broker.uris", new String[] {broker.uri()}))) {
             connection.awaitConnected();

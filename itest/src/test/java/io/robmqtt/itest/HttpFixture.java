@@ -21,7 +21,7 @@ final class HttpFixture {
 
     static synchronized void start(ConfigurationAdmin cm) throws IOException {
         if (port == 0) {
-            port = Mosquitto.freePort();
+            port = TestBroker.freePort();
             cm.getConfiguration("org.apache.felix.http", "?").update(new Hashtable<>(Map.of(
                     "org.osgi.service.http.port", port, "org.apache.felix.http.host", "127.0.0.1")));
         }

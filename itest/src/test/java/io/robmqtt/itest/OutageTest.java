@@ -38,13 +38,13 @@ class OutageTest {
     ConfigurationAdmin cm;
 
     private final String topic = "itest/" + UUID.randomUUID();
-    private Mosquitto broker;
+    private TestBroker broker;
     private FaultyLink link;
 
     @BeforeEach
     void start() throws Exception {
         StoreFixture.configure(cm, properties("max.queue.size", 100_000));
-        broker = Mosquitto.start();
+        broker = TestBroker.start();
         link = new FaultyLink(broker.port());
     }
 

@@ -36,7 +36,7 @@ class ReconfigurationTest {
     @Test
     void reconnectWaitsGrowStayUnderTheCapAndAreJittered() throws Exception {
         StoreFixture.configure(cm, properties());
-        try (Mosquitto broker = Mosquitto.start(); FaultyLink link = new FaultyLink(broker.port())) {
+        try (TestBroker broker = TestBroker.start(); FaultyLink link = new FaultyLink(broker.port())) {
             link.refuse(true);
             try (ConnectionFixture connection = new ConnectionFixture(context, cm, properties(
                     "broker.uris", new String[] {link.uri()}, "min.backoff", 0.2, "max.backoff", 1.6))) {
@@ -61,7 +61,7 @@ class ReconfigurationTest {
     @Test
     void theConnectionMovesFromBrokerAToBrokerBMidStreamWithNothingLost() throws Exception {
         StoreFixture.configure(cm, properties("max.queue.size", 100_000)); // room for a burst during the switch
-        try (Mosquitto a = Mosquitto.start(); Mosquitto b = Mosquitto.start();
+        try (TestBroker a = TestBroker.start(); TestBroker b = TestBroker.start();
                 Subscriber onA = new Subscriber(a.uri(), topic + "/#");
                 Subscriber onB = new Subscriber(b.uri(), topic + "/#");
                 ConnectionFixture connection = new ConnectionFixture(context, cm,
@@ -102,7 +102,7 @@ class ReconfigurationTest {
     @Test
     void whatWasInflightWhenTheClientBundleStoppedIsSentAfterItStartsAgain() throws Exception {
         StoreFixture.configure(cm, properties());
-        try (Mosquitto broker = Mosquitto.start(); FaultyLink link = new FaultyLink(broker.port());
+        try (TestBroker broker = TestBroker.start(); FaultyLink link = new FaultyLink(broker.port());
                 Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#");
                 ConnectionFixture connection = new ConnectionFixture(context, cm,
                         properties("broker.uris", new String[] {link.uri()}))) {

@@ -28,7 +28,7 @@ class SeveralConnectionsTest {
     void eachConnectionHasItsOwnPublisherPickedByATargetFilterAndItsOwnQueue() throws Exception {
         StoreFixture.configure(cm, properties());
         String topic = "itest/" + UUID.randomUUID();
-        try (Mosquitto cloud = Mosquitto.start(); Mosquitto plant = Mosquitto.start();
+        try (TestBroker cloud = TestBroker.start(); TestBroker plant = TestBroker.start();
                 FaultyLink plantLink = new FaultyLink(plant.port());
                 Subscriber onCloud = new Subscriber(cloud.uri(), topic + "/#");
                 Subscriber onPlant = new Subscriber(plant.uri(), topic + "/#");

@@ -42,7 +42,7 @@ class ShellTest {
     void statusDisconnectPublishQueueAndConnectWorkFromTheShell() throws Exception {
         StoreFixture.configure(cm, properties());
         String topic = "itest/" + UUID.randomUUID();
-        try (Mosquitto broker = Mosquitto.start(); Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#");
+        try (TestBroker broker = TestBroker.start(); Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#");
                 ConnectionFixture c = new ConnectionFixture(context, cm,
                         properties("broker.uris", new String[] {broker.uri()}))) {
             c.awaitConnected();

@@ -18,7 +18,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
-/** TLS and mutual TLS against Mosquitto TLS listeners, with a CA and certificates the test makes itself. */
+/** TLS and mutual TLS against TestBroker TLS listeners, with a CA and certificates the test makes itself. */
 class TlsTest {
     private static TestPki pki;
     private static TestPki otherPki;
@@ -44,12 +44,12 @@ class TlsTest {
         StoreFixture.configure(cm, properties());
     }
 
-    private static Mosquitto tlsBroker(Path[] serverFiles, boolean requireClientCertificate) throws Exception {
-        return Mosquitto.start("cafile " + pki.caCert, "certfile " + serverFiles[0], "keyfile " + serverFiles[1],
+    private static TestBroker tlsBroker(Path[] serverFiles, boolean requireClientCertificate) throws Exception {
+        return TestBroker.startMosquitto("cafile " + pki.caCert, "certfile " + serverFiles[0], "keyfile " + serverFiles[1],
                 "require_certificate " + requireClientCertificate, "tls_version tlsv1.2");
     }
 
-    private ConnectionFixture connect(Mosquitto broker, Object... more) throws Exception {
+    private ConnectionFixture connect(TestBroker broker, Object... more) throws Exception {
         Dictionary<String, Object> p = properties("broker.uris", new String[] {broker.tlsUri()},
                 "ca.certs", pki.caCert.toString(), "min.backoff", 0.2, "max.backoff", 1.0);
         for (int i = 0; i < more.length; i += 2) {
@@ -73,7 +73,7 @@ class TlsTest {
 
     @Test
     void aTlsConnectionWithTheRightCaSucceeds() throws Exception {
-        try (Mosquitto broker = tlsBroker(server, false); ConnectionFixture c = connect(broker)) {
+        try (TestBroker broker = tlsBroker(server, false); ConnectionFixture c = connect(broker)) {
             c.awaitConnected();
             assertThat(c.publisher().statistics().tlsEnabled()).isTrue();
             awaitDelivered(c.publisher());
@@ -82,7 +82,7 @@ class TlsTest {
 
     @Test
     void aBrokerCertificateFromAnotherCaIsRejectedByName() throws Exception {
-        try (Mosquitto broker = tlsBroker(server, false);
+        try (TestBroker broker = tlsBroker(server, false);
                 ConnectionFixture c = connect(broker, "ca.certs", otherPki.caCert.toString())) {
             awaitFailure(c.publisher(), "not signed by a CA in ca.certs " + otherPki.caCert);
         }
@@ -90,7 +90,7 @@ class TlsTest {
 
     @Test
     void aCertificateForAnotherHostIsRejectedAndAcceptedWithVerificationOff() throws Exception {
-        try (Mosquitto broker = tlsBroker(wrongHostServer, false)) {
+        try (TestBroker broker = tlsBroker(wrongHostServer, false)) {
             try (ConnectionFixture c = connect(broker)) {
                 awaitFailure(c.publisher(), "does not name the host");
             }
@@ -112,7 +112,7 @@ class TlsTest {
 
     @Test
     void aListenerThatRequiresClientCertificatesRejectsNoneAndAcceptsEveryKeyForm() throws Exception {
-        try (Mosquitto broker = tlsBroker(server, true)) {
+        try (TestBroker broker = tlsBroker(server, true)) {
             try (ConnectionFixture c = connect(broker)) {
                 MqttPublisher mqtt = c.publisher();
                 Await.until("refused without a client certificate", Duration.ofSeconds(20),
@@ -134,7 +134,7 @@ class TlsTest {
 
     @Test
     void aClientCertificateThatExpiresSoonIsReportedAndAMismatchedKeyIsNamed() throws Exception {
-        try (Mosquitto broker = tlsBroker(server, true)) {
+        try (TestBroker broker = tlsBroker(server, true)) {
             Path[] soon = pki.client("expiring", KeyForm.RSA_PKCS8, "", Duration.ofDays(10));
             try (ConnectionFixture c = connect(broker, "certfile", soon[0].toString(), "keyfile", soon[1].toString())) {
                 c.awaitConnected();

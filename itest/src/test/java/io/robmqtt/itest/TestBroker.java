@@ -1,0 +1,167 @@
+package io.robmqtt.itest;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real broker process of the test's own, on a free port of 127.0.0.1, that the test can stop, SIGKILL and
+ * restart on the same port: Mosquitto where it is installed (.ci/run installs it), otherwise Moquette from the
+ * broker module's jar in a child JVM. Tests that need Mosquitto's own features (TLS listeners, password files,
+ * $SYS topics) ask for it with {@link #startMosquitto} and are skipped, saying why, where it is missing.
+ */
+final class TestBroker implements AutoCloseable {
+    private final List<String> command;
+    private final Path config;
+    private final int port;
+    private Process process;
+
+    private TestBroker(Path executable, Path dir, int port, String... listenerLines) throws IOException {
+        this.port = port;
+        this.command = List.of(executable.toString(), "-c", dir.resolve("mosquitto-" + port + ".conf").toString());
+        this.config = Path.of(command.get(2));
+        boolean ownAuth = String.join("\n", listenerLines).contains("allow_anonymous");
+        Files.writeString(config, String.join("\n",
+                "per_listener_settings false",
+                "listener " + port + " 127.0.0.1",
+                String.join("\n", listenerLines),
+                ownAuth ? "" : "allow_anonymous true",
+                "persistence false",
+                "max_queued_messages 1000000",
+                "max_inflight_messages 100",
+                "set_tcp_nodelay true",
+                "sys_interval 1",
+                "log_type error",
+                ""));
+    }
+
+    /** A Moquette broker process: anonymous, in memory, on 127.0.0.1:port. */
+    private TestBroker(Path moquetteJar, Path dir, int port) {
+        this.port = port;
+        this.config = dir.resolve("moquette-" + port + ".conf");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        this.command = List.of(java, "-Xmx256m", "-jar", moquetteJar.toString(), Integer.toString(port));
+    }
+
+    /**
+     * Mosquitto where installed, else Moquette; skips the test where neither can run. The environment variable
+     * {@code ROBMQTT_ITEST_BROKER=moquette} picks Moquette even where Mosquitto is installed.
+     */
+    static TestBroker start() throws IOException {
+        if (find() != null && !"moquette".equals(System.getenv("ROBMQTT_ITEST_BROKER"))) {
+            return startMosquitto();
+        }
+        return startMoquette();
+    }
+
+    /** Moquette, from the broker module's jar, in a child JVM; skips the test where that jar is not built. */
+    static TestBroker startMoquette() throws IOException {
+        Path jar = Path.of(System.getProperty("robmqtt.broker.jar", "missing"));
+        assumeTrue(Files.isRegularFile(jar), "neither mosquitto nor the broker module's Moquette jar (" + jar
+                + ") is here: install mosquitto, or build the broker module first (mvn install)");
+        TestBroker broker = new TestBroker(jar, Files.createTempDirectory("robmqtt-broker"), freePort());
+        broker.startProcess();
+        return broker;
+    }
+
+    /**
+     * Mosquitto, whose listener has these extra lines (TLS files, require_certificate, password_file, ...).
+     * Skips the test where Mosquitto is not installed: Moquette has none of these features in the same form.
+     */
+    static TestBroker startMosquitto(String... listenerLines) throws IOException {
+        Path executable = find();
+        assumeTrue(executable != null, "this test needs Mosquitto itself (TLS listener, password file or $SYS "
+                + "topics), which is not installed: apt-get install mosquitto (.ci/run installs it)");
+        TestBroker broker = new TestBroker(executable, Files.createTempDirectory("robmqtt-broker"), freePort(),
+                listenerLines);
+        broker.startProcess();
+        return broker;
+    }
+
+    private static Path find() {
+        for (String candidate : new String[] {"/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"}) {
+            Path path = Path.of(candidate);
+            if (Files.isExecutable(path)) {
+                return path;
+            }
+        }
+        return null;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    boolean isMosquitto() {
+        return config.getFileName().toString().startsWith("mosquitto");
+    }
+
+    int port() {
+        return port;
+    }
+
+    String uri() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    String tlsUri() {
+        return "ssl://127.0.0.1:" + port;
+    }
+
+    void startProcess() throws IOException {
+        Path log = config.resolveSibling("broker-" + port + ".log");
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Await.until(command.get(0) + " listens on 127.0.0.1:" + port + " (log: " + log + ")", Duration.ofSeconds(30),
+                this::accepting);
+    }
+
+    /** SIGKILL: the broker loses whatever it held in memory. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+        Await.until("port " + port + " is closed", Duration.ofSeconds(20), () -> !accepting());
+    }
+
+    private boolean accepting() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            stopProcess();
+        } finally {
+            TempDirs.delete(config.getParent());
+        }
+    }
+
+    private void stopProcess() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
