@@ -7,9 +7,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * One MQTT connection: the factory configuration {@value #FACTORY_PID}, one instance per connection. The only
  * place the connection's defaults are declared. Names follow the Python original ({@code broker_host} is
- * {@code broker.host}).
+ * {@code broker.host}). The OCD id is the factory PID: Eclipse Kura reads {@code OSGI-INF/metatype/<pid>.xml}
+ * and looks the OCD up by the PID. Attributes that may be left empty say {@code required = false}: Kura's UI
+ * refuses to save an empty required field.
  */
-@ObjectClassDefinition(
+@ObjectClassDefinition(id = ConnectionConfig.FACTORY_PID,
         name = "robmqtt connection",
         description = "An MQTT connection of robmqtt: registers an MqttPublisher service named by connection.name.")
 public @interface ConnectionConfig {
@@ -41,24 +43,26 @@ public @interface ConnectionConfig {
     @AttributeDefinition(name = "Broker URIs",
             description = "Brokers of a cluster, tried in turn (tcp://host:port or ssl://host:port). When set, "
                     + "broker.host and broker.port are not used.",
-            cardinality = 100)
+            cardinality = 100, required = false)
     String[] broker_uris() default {};
 
     @AttributeDefinition(name = "Use TLS", description = "Encrypt the connection with TLS.")
     boolean use_tls() default false;
 
     @AttributeDefinition(name = "CA certificates", description = "PEM file of the CAs that sign the broker's "
-            + "certificate; empty for the JVM's trust store.")
+            + "certificate; empty for the JVM's trust store.", required = false)
     String ca_certs() default "";
 
-    @AttributeDefinition(name = "Client certificate", description = "PEM certificate for mutual TLS; needs keyfile.")
+    @AttributeDefinition(name = "Client certificate", description = "PEM certificate for mutual TLS; needs keyfile.",
+            required = false)
     String certfile() default "";
 
-    @AttributeDefinition(name = "Client key", description = "PEM private key for mutual TLS; needs certfile.")
+    @AttributeDefinition(name = "Client key", description = "PEM private key for mutual TLS; needs certfile.",
+            required = false)
     String keyfile() default "";
 
     @AttributeDefinition(name = "Client key password", description = "Password of an encrypted PKCS#8 keyfile; "
-            + "never logged or shown.", type = AttributeType.PASSWORD)
+            + "never logged or shown.", type = AttributeType.PASSWORD, required = false)
     String keyfile_password() default "";
 
     @AttributeDefinition(name = "Verify broker host name",
@@ -71,11 +75,11 @@ public @interface ConnectionConfig {
             min = "0")
     int cert_expiry_warn_days() default 30;
 
-    @AttributeDefinition(name = "Username", description = "MQTT username; empty for none.")
+    @AttributeDefinition(name = "Username", description = "MQTT username; empty for none.", required = false)
     String username() default "";
 
     @AttributeDefinition(name = "Password", description = "MQTT password; never logged or shown.",
-            type = AttributeType.PASSWORD)
+            type = AttributeType.PASSWORD, required = false)
     String password() default "";
 
     @AttributeDefinition(name = "Minimum backoff",
@@ -100,10 +104,11 @@ public @interface ConnectionConfig {
                     + "messages for our subscriptions) while offline.")
     boolean clean_session() default false;
 
-    @AttributeDefinition(name = "Will topic", description = "Last Will topic; empty for no Last Will.")
+    @AttributeDefinition(name = "Will topic", description = "Last Will topic; empty for no Last Will.",
+            required = false)
     String will_topic() default "";
 
-    @AttributeDefinition(name = "Will payload", description = "Last Will payload (UTF-8).")
+    @AttributeDefinition(name = "Will payload", description = "Last Will payload (UTF-8).", required = false)
     String will_payload() default "";
 
     @AttributeDefinition(name = "Will QoS", description = "Last Will QoS, 0 to 2.", min = "0", max = "2")

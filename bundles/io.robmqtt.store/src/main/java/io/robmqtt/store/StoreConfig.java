@@ -4,8 +4,11 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
-/** The store's configuration, PID {@value #PID}: the only place its defaults are declared. */
-@ObjectClassDefinition(
+/**
+ * The store's configuration, PID {@value #PID}: the only place its defaults are declared. The OCD id is the PID:
+ * Eclipse Kura reads {@code OSGI-INF/metatype/<pid>.xml} and looks the OCD up by the PID.
+ */
+@ObjectClassDefinition(id = StoreConfig.PID,
         name = "robmqtt store",
         description = "The durable SQLite store of robmqtt: offline queue and inflight records of every "
                 + "connection, in one database file.")
