@@ -8,7 +8,8 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * Counts the JUnit XML reports of a build: Surefire's (target/surefire-reports) and the bnd tester's
+ * Counts the JUnit XML reports of a build: Surefire's and Failsafe's (target/surefire-reports,
+ * target/failsafe-reports) and the bnd tester's
  * (target/test-reports), prints "N passed, N failed[, N skipped]" and exits non-zero on a failure or when the
  * OSGi itests ran fewer tests than expected (a mismatched JUnit makes the bnd tester run none and succeed).
  *
@@ -48,6 +49,7 @@ public class CountTests {
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(p -> p.getFileName().toString().matches("TEST-.*\\.xml"))
                     .filter(p -> p.toString().contains("/target/surefire-reports/")
+                            || p.toString().contains("/target/failsafe-reports/")
                             || p.toString().contains("/target/test-reports/"))
                     .sorted().toList();
         }
