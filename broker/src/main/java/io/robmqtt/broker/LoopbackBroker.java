@@ -4,13 +4,16 @@ import io.moquette.BrokerConstants;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Moquette on 127.0.0.1, in memory, anonymous, with its telemetry and reporting off: a broker for the demo and
  * for tests on machines without Mosquitto. Usage: {@code java -jar robmqtt-broker.jar PORT}. It prints
- * "listening on 127.0.0.1:PORT" once it accepts connections and stops on SIGTERM.
+ * "listening on 127.0.0.1:PORT" once it accepts connections, and stops on SIGTERM or when its standard input
+ * ends: a parent that starts it with a pipe (the demo, the tests) never leaves it running after it dies itself,
+ * even when SIGKILLed.
  */
 public final class LoopbackBroker {
     private LoopbackBroker() {
@@ -26,7 +29,21 @@ public final class LoopbackBroker {
             stopped.countDown();
         }, "broker-shutdown"));
         System.out.println("listening on 127.0.0.1:" + port);
+        Thread parentWatch = new Thread(() -> exitAtEndOf(System.in), "broker-parent-watch");
+        parentWatch.setDaemon(true);
+        parentWatch.start();
         stopped.await();
+    }
+
+    private static void exitAtEndOf(InputStream in) {
+        try {
+            while (in.read() >= 0) {
+                // input is ignored: only its end matters
+            }
+        } catch (IOException e) {
+            System.err.println("standard input failed, stopping: " + e);
+        }
+        System.exit(0);
     }
 
     static Properties properties(int port) {
