@@ -1,7 +1,6 @@
 package io.robmqtt.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -148,26 +147,16 @@ class GatewayJarTest {
         }
     }
 
-    /** The exported gateway jar; the test is skipped, saying why, where it was not built. */
     private static Path jar() {
-        Path jar = Path.of(System.getProperty("robmqtt.gateway.jar", "../bndrun/target/gateway.jar"));
-        assumeTrue(Files.isRegularFile(jar), "the gateway jar is built by the bndrun module before this one: " + jar);
-        return jar;
+        return GatewayProcess.jar("robmqtt.gateway.jar");
     }
 
-    /** Starts the gateway as a user does: java -jar in a directory with conf/, its output to {@code log}. */
     private static Process startGateway(Path jar, Path dir, String log, int httpPort) throws IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.osgi.service.http.port=" + httpPort, "-jar", jar.toAbsolutePath().toString())
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
+        return GatewayProcess.start(jar, dir, log, httpPort);
     }
 
     private static boolean contains(Path log, String text) {
-        try {
-            return Files.readString(log, StandardCharsets.UTF_8).contains(text);
-        } catch (IOException e) {
-            return false;
-        }
+        return GatewayProcess.contains(log, text);
     }
 
     private static String get(String url) throws IOException {

@@ -35,10 +35,12 @@ public class FrameworkShutdownHook {
         try {
             framework.stop();
             FrameworkEvent stopped = framework.waitForStop(STOP_TIMEOUT_MS);
+            // Logback has stopped with its bundle by now: the outcome goes to the console itself.
             if (stopped.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
-                LOG.error("event=shutdown_timeout: the framework did not stop within {} ms", STOP_TIMEOUT_MS);
+                System.err.println("event=shutdown_timeout: the framework did not stop within " + STOP_TIMEOUT_MS
+                        + " ms");
             } else {
-                LOG.info("event=shutdown_complete: every bundle stopped");
+                System.out.println("event=shutdown_complete: every bundle stopped, the gateway exits");
             }
         } catch (BundleException e) {
             LOG.error("event=shutdown_failed: the framework could not be stopped", e);
