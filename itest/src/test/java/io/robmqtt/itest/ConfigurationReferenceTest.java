@@ -1,0 +1,130 @@
+package io.robmqtt.itest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * The README's configuration reference cannot drift from the metatype the bundles are built with: every PID
+ * has a section whose heading names it, every attribute a row with its default, and no row names a property
+ * that does not exist.
+ */
+class ConfigurationReferenceTest {
+    private static final Pattern NAME = Pattern.compile("`([^`]+)`");
+    private static final String REQUIRED = "**required**";
+
+    @Test
+    void everyMetatypeAttributeIsInTheReadmeWithItsDefault() throws Exception {
+        Path repo = Path.of(System.getProperty("robmqtt.repo", "missing"));
+        List<String> readme = Files.readAllLines(repo.resolve("README.md"));
+        Map<String, Map<String, String>> metatype = metatype(repo);
+        assertThat(metatype).as("metatype of the bundles under " + repo).containsKeys("io.robmqtt.store",
+                "io.robmqtt.connection", "io.robmqtt.health", "io.robmqtt.logging");
+        List<String> problems = new ArrayList<>();
+        metatype.forEach((pid, attributes) -> {
+            Map<String, String> documented = table(readme, pid);
+            if (documented == null) {
+                problems.add(pid + ": no README heading names `" + pid + "`");
+                return;
+            }
+            attributes.forEach((id, value) -> {
+                if (!documented.containsKey(id)) {
+                    problems.add(pid + ": `" + id + "` is not in the README's table");
+                } else if (!sameDefault(value, documented.get(id))) {
+                    problems.add(pid + ": `" + id + "` defaults to '" + value + "' in metatype, README says '"
+                            + documented.get(id) + "'");
+                }
+            });
+            documented.keySet().stream().filter(id -> !attributes.containsKey(id))
+                    .forEach(id -> problems.add(pid + ": the README documents `" + id + "`, metatype has no such "
+                            + "attribute"));
+        });
+        assertThat(problems).as("differences between README.md and the metatype").isEmpty();
+    }
+
+    /** PID to (attribute id to default; null where there is none, i.e. required). */
+    private static Map<String, Map<String, String>> metatype(Path repo) throws Exception {
+        Map<String, Map<String, String>> byPid = new LinkedHashMap<>();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(repo.resolve("bundles"), 7)) {
+            files = walk.filter(p -> p.toString().contains("/target/classes/OSGI-INF/metatype/"))
+                    .filter(p -> p.toString().endsWith(".xml")).sorted().toList();
+        }
+        for (Path file : files) {
+            Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+            Element designate = (Element) doc.getElementsByTagName("Designate").item(0);
+            String pid = designate.getAttribute("factoryPid").isEmpty() ? designate.getAttribute("pid")
+                    : designate.getAttribute("factoryPid");
+            Map<String, String> attributes = new LinkedHashMap<>();
+            NodeList ads = doc.getElementsByTagName("AD");
+            for (int i = 0; i < ads.getLength(); i++) {
+                Element ad = (Element) ads.item(i);
+                boolean required = !"false".equals(ad.getAttribute("required"));
+                String value = ad.hasAttribute("default") ? ad.getAttribute("default") : required ? null : "";
+                attributes.put(ad.getAttribute("id"), value);
+            }
+            byPid.put(pid, attributes);
+        }
+        return byPid;
+    }
+
+    /** The property table in the README section whose heading names the PID; null where there is none. */
+    private static Map<String, String> table(List<String> readme, String pid) {
+        int heading = -1;
+        for (int i = 0; i < readme.size() && heading < 0; i++) {
+            if (readme.get(i).startsWith("#") && readme.get(i).contains("`" + pid + "`")) {
+                heading = i;
+            }
+        }
+        if (heading < 0) {
+            return null;
+        }
+        Map<String, String> rows = new LinkedHashMap<>();
+        for (int i = heading + 1; i < readme.size() && !readme.get(i).startsWith("#"); i++) {
+            String line = readme.get(i);
+            if (line.startsWith("| `")) {
+                String[] cells = line.split(" \\| ");
+                List<String> names = NAME.matcher(cells[0]).results().map(m -> m.group(1)).toList();
+                String[] defaults = cells[1].split(", ");
+                for (int n = 0; n < names.size(); n++) {
+                    rows.put(names.get(n), defaults.length == names.size() ? defaults[n] : cells[1]);
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static boolean sameDefault(String metatype, String readme) {
+        if (REQUIRED.equals(readme.trim())) {
+            return metatype == null;
+        }
+        if (metatype == null) {
+            return false;
+        }
+        Matcher quoted = NAME.matcher(readme);
+        String documented = quoted.find() ? quoted.group(1) : "";  // (empty), (none): no value
+        if (documented.equals(metatype)) {
+            return true;
+        }
+        try {
+            return new BigDecimal(documented).compareTo(new BigDecimal(metatype)) == 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+}
