@@ -20,8 +20,8 @@ import org.w3c.dom.NodeList;
 
 /**
  * The README's configuration reference cannot drift from the metatype the bundles are built with: every PID
- * has a section whose heading names it, every attribute a row with its default, and no row names a property
- * that does not exist.
+ * has a section whose heading names it first (in backquotes), whose first table has a row for every attribute
+ * with its default, and no row names a property that does not exist.
  */
 class ConfigurationReferenceTest {
     private static final Pattern NAME = Pattern.compile("`([^`]+)`");
@@ -86,7 +86,8 @@ class ConfigurationReferenceTest {
     private static Map<String, String> table(List<String> readme, String pid) {
         int heading = -1;
         for (int i = 0; i < readme.size() && heading < 0; i++) {
-            if (readme.get(i).startsWith("#") && readme.get(i).contains("`" + pid + "`")) {
+            Matcher first = NAME.matcher(readme.get(i));
+            if (readme.get(i).startsWith("#") && first.find() && first.group(1).equals(pid)) {
                 heading = i;
             }
         }
@@ -94,8 +95,13 @@ class ConfigurationReferenceTest {
             return null;
         }
         Map<String, String> rows = new LinkedHashMap<>();
+        boolean inTable = false;
         for (int i = heading + 1; i < readme.size() && !readme.get(i).startsWith("#"); i++) {
             String line = readme.get(i);
+            if (inTable && !line.startsWith("|")) {
+                break; // the first table under the heading is the reference
+            }
+            inTable |= line.startsWith("|");
             if (line.startsWith("| `")) {
                 String[] cells = line.split(" \\| ");
                 List<String> names = NAME.matcher(cells[0]).results().map(m -> m.group(1)).toList();
