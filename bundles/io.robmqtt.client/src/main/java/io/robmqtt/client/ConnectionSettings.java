@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.osgi.util.converter.ConversionException;
@@ -52,9 +53,11 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
     }
 
     private static List<String> brokerUris(ConnectionConfig c) {
-        String[] configured = c.broker_uris();
+        // Blank entries are no entries: the Web Console's form sends one empty row for an empty list.
+        List<String> configured = c.broker_uris() == null ? List.of()
+                : Arrays.stream(c.broker_uris()).filter(u -> u != null && !u.isBlank()).toList();
         List<String> uris = new ArrayList<>();
-        if (configured != null && configured.length > 0) {
+        if (!configured.isEmpty()) {
             for (String uri : configured) {
                 uris.add(normalise(uri.trim()));
             }

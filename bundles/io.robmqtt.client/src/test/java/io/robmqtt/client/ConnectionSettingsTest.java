@@ -33,6 +33,15 @@ class ConnectionSettingsTest {
     }
 
     @Test
+    void blankBrokerUriEntriesAreNoEntriesAsTheWebConsoleSendsOneForAnEmptyList() {
+        ConnectionSettings s = settings(config("client.id", "c", "broker.host", "10.0.0.7", "broker.port", 1884,
+                "broker.uris", new String[] {""}));
+        assertThat(s.brokerUris()).containsExactly("tcp://10.0.0.7:1884");
+        assertThat(settings(config("client.id", "c", "broker.uris", new String[] {" ", "tcp://b:1883"})).brokerUris())
+                .containsExactly("tcp://b:1883");
+    }
+
+    @Test
     void theClientIdIsRequired() {
         assertThatIllegalArgumentException().isThrownBy(() -> settings(config()))
                 .withMessageContaining("client.id is required").withMessageContaining("MQTT_CLIENT_ID");
