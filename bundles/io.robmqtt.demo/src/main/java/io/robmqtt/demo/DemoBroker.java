@@ -63,7 +63,7 @@ public class DemoBroker {
                 "  web console  " + http + "/system/console (user admin, password in secrets/console-password)",
                 "  try          demo:broker stop    (an outage: watch robmqtt:status, the queue grows)",
                 "               demo:broker start   (the queue drains)",
-                "               robmqtt:status, robmqtt:queue demo, exit (or Ctrl-C) to stop",
+                "               robmqtt:status, robmqtt:queue demo; stop 0 (or Ctrl-C) to stop",
                 ""));
     }
 
