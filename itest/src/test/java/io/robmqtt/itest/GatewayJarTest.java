@@ -30,6 +30,10 @@ class GatewayJarTest {
             Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
             Files.writeString(conf.resolve("io.robmqtt.connection-default.cfg"),
                     "client.id = gateway-jar-test\nbroker.port = " + broker.port() + "\nbroker.host = 127.0.0.1\n");
+            String consoleLogin = "org.apache.felix.webconsole.internal.servlet.OsgiManager.cfg"; // as shipped
+            Files.copy(Path.of(System.getProperty("robmqtt.repo"), "conf", consoleLogin), conf.resolve(consoleLogin));
+            String password = "pw-" + System.nanoTime();
+            Files.writeString(Files.createDirectories(dir.resolve("secrets")).resolve("console-password"), password);
             int http = TestBroker.freePort();
             Path log = dir.resolve("gateway.log");
             Process gateway = startGateway(jar, dir, "gateway.log", http);
@@ -39,7 +43,9 @@ class GatewayJarTest {
                 Await.until("the store opened the configured database", Duration.ofSeconds(20),
                         () -> Files.exists(dir.resolve("data/robmqtt.db")));
                 assertThat(dir.resolve("mqtt_client.db")).as("no database at the default path").doesNotExist();
-                String form = get("http://127.0.0.1:" + http + "/system/console/configMgr/io.robmqtt.store");
+                String store = "http://127.0.0.1:" + http + "/system/console/configMgr/io.robmqtt.store";
+                assertThat(status(store, "admin")).as("admin/admin is refused").isEqualTo(401);
+                String form = get(store, password);
                 assertThat(form).contains("robmqtt store").contains("Database path").contains("Maximum queue size");
                 assertThat(contains(log, "ERROR")).as("no ERROR in the gateway's log").isFalse();
                 assertThat(Files.readString(conf.resolve("io.robmqtt.connection-default.cfg")))
@@ -159,12 +165,21 @@ class GatewayJarTest {
         return GatewayProcess.contains(log, text);
     }
 
-    private static String get(String url) throws IOException {
+    private static String get(String url, String password) throws IOException {
+        HttpURLConnection connection = post(url, password);
+        assertThat(connection.getResponseCode()).isEqualTo(200);
+        return new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private static int status(String url, String password) throws IOException {
+        return post(url, password).getResponseCode();
+    }
+
+    private static HttpURLConnection post(String url, String password) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
         connection.setRequestMethod("POST"); // the Web Console answers a configuration's form as JSON to a POST
         connection.setRequestProperty("Authorization", "Basic "
-                + Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8)));
-        assertThat(connection.getResponseCode()).isEqualTo(200);
-        return new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)));
+        return connection;
     }
 }
