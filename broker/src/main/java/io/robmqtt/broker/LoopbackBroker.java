@@ -21,17 +21,23 @@ public final class LoopbackBroker {
 
     public static void main(String[] args) throws IOException, InterruptedException {
         int port = port(args);
+        Thread parentWatch = new Thread(() -> exitAtEndOf(System.in), "broker-parent-watch");
+        parentWatch.setDaemon(true);
+        parentWatch.start();
         Server server = new Server();
-        server.startServer(new MemoryConfig(properties(port)));
+        try {
+            server.startServer(new MemoryConfig(properties(port)));
+        } catch (IOException | RuntimeException e) {
+            // Moquette's event loops are not daemon threads: without exit, a failed start would never end.
+            System.err.println("the broker could not start on 127.0.0.1:" + port + ": " + e);
+            System.exit(1);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stopServer();
             stopped.countDown();
         }, "broker-shutdown"));
         System.out.println("listening on 127.0.0.1:" + port);
-        Thread parentWatch = new Thread(() -> exitAtEndOf(System.in), "broker-parent-watch");
-        parentWatch.setDaemon(true);
-        parentWatch.start();
         stopped.await();
     }
 

@@ -67,9 +67,7 @@ final class TestBroker implements AutoCloseable {
         Path jar = Path.of(System.getProperty("robmqtt.broker.jar", "missing"));
         assumeTrue(Files.isRegularFile(jar), "neither mosquitto nor the broker module's Moquette jar (" + jar
                 + ") is here: install mosquitto, or build the broker module first (mvn install)");
-        TestBroker broker = new TestBroker(jar, Files.createTempDirectory("robmqtt-broker"), freePort());
-        broker.startProcess();
-        return broker;
+        return started(new TestBroker(jar, Files.createTempDirectory("robmqtt-broker"), freePort()));
     }
 
     /**
@@ -80,10 +78,19 @@ final class TestBroker implements AutoCloseable {
         Path executable = find();
         assumeTrue(executable != null, "this test needs Mosquitto itself (TLS listener, password file or $SYS "
                 + "topics), which is not installed: apt-get install mosquitto (.ci/run installs it)");
-        TestBroker broker = new TestBroker(executable, Files.createTempDirectory("robmqtt-broker"), freePort(),
-                listenerLines);
-        broker.startProcess();
-        return broker;
+        return started(new TestBroker(executable, Files.createTempDirectory("robmqtt-broker"), freePort(),
+                listenerLines));
+    }
+
+    /** Starts the broker; on failure stops what was started and deletes its directory. */
+    private static TestBroker started(TestBroker broker) throws IOException {
+        try {
+            broker.startProcess();
+            return broker;
+        } catch (IOException | RuntimeException e) {
+            broker.close();
+            throw e;
+        }
     }
 
     private static Path find() {
@@ -122,8 +129,15 @@ final class TestBroker implements AutoCloseable {
         Path log = config.resolveSibling("broker-" + port + ".log");
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        // Alive as well as accepting: another program on the port must not pass for our broker.
         Await.until(command.get(0) + " listens on 127.0.0.1:" + port + " (log: " + log + ")", Duration.ofSeconds(30),
-                this::accepting);
+                () -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException(command.get(0) + " exited with " + process.exitValue()
+                                + " before listening on " + port + " (log: " + log + ")");
+                    }
+                    return accepting();
+                });
     }
 
     /** SIGKILL: the broker loses whatever it held in memory. */
