@@ -37,7 +37,12 @@ public class DemoBroker {
             broker = BrokerProcess.unpack(jar, context.getDataFile("").toPath(), config.broker_port());
         }
         broker.start();
-        configureConnection(cm, broker.port());
+        try {
+            configureConnection(cm, broker.port());
+        } catch (IOException | RuntimeException e) {
+            broker.stop(); // SCR does not deactivate a component whose activation failed
+            throw e;
+        }
         printWhereToLook(context, broker.port());
     }
 
@@ -48,8 +53,7 @@ public class DemoBroker {
         properties.put("client.id", "robmqtt-demo");
         properties.put("broker.host", "127.0.0.1");
         properties.put("broker.port", port);
-        properties.put("min.backoff", 1.0);
-        properties.put("max.backoff", 5.0);
+        properties.put("max.backoff", 5.0); // a short wait after demo:broker start
         connection.updateIfDifferent(properties);
     }
 
@@ -92,5 +96,6 @@ public class DemoBroker {
     @Deactivate
     void stop() throws InterruptedException {
         broker.stop();
+        LOG.info("event=demo_broker_stopped port={} reason=\"the demo stops\"", broker.port());
     }
 }

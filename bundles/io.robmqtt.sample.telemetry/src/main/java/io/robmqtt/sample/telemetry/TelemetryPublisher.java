@@ -52,11 +52,17 @@ public class TelemetryPublisher {
         } catch (QueueFullException | StoreException e) {
             // Not accepted: the reading is dropped and the next one tries again.
             LOG.warn("reading {} not accepted: {}", reading.seq(), e.getMessage());
+        } catch (RuntimeException e) {
+            // Anything else too (a bad topic in the configuration, say): a task that throws is never run again.
+            LOG.error("reading {} not published", reading.seq(), e);
         }
     }
 
     @Deactivate
-    void stop() {
+    void stop() throws InterruptedException {
         timer.shutdownNow();
+        if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+            LOG.warn("the telemetry timer did not stop within 5 s");
+        }
     }
 }
