@@ -2,6 +2,9 @@ package io.robmqtt.e2e;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.robmqtt.testing.Await;
+import io.robmqtt.testing.TempDirs;
+import io.robmqtt.testing.TestBroker;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -66,7 +69,7 @@ final class GatewayProcess implements AutoCloseable {
                     + "\nclient.id = robmqtt-e2e-" + ProcessHandle.current().pid() + "\nbroker.host = 127.0.0.1\n"
                     + "broker.port = " + brokerPort + "\nmin.backoff = 0.1\nmax.backoff = 0.5\n");
             String password = writeRandomConsolePassword(dir);
-            return new GatewayProcess(jar.toAbsolutePath(), dir, BrokerProcess.freePort(), password);
+            return new GatewayProcess(jar.toAbsolutePath(), dir, TestBroker.freePort(), password);
         } catch (IOException | RuntimeException e) {
             TempDirs.delete(dir);
             throw e;

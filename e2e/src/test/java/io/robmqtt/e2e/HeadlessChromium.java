@@ -2,6 +2,7 @@ package io.robmqtt.e2e;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.robmqtt.testing.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

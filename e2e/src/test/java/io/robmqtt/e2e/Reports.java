@@ -1,5 +1,6 @@
 package io.robmqtt.e2e;
 
+import io.robmqtt.testing.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,9 @@ package io.robmqtt.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.robmqtt.testing.Await;
+import io.robmqtt.testing.Subscriber;
+import io.robmqtt.testing.TestBroker;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,8 +37,8 @@ class WebConsoleBrokerSwitchTest {
     @Test
     void changingTheBrokerPortInTheWebConsoleMovesTheConnectionAndLosesNoMessage() throws Exception {
         try (HeadlessChromium browser = HeadlessChromium.start();
-                BrokerProcess a = BrokerProcess.start();
-                BrokerProcess b = BrokerProcess.start();
+                TestBroker a = TestBroker.startMoquette();
+                TestBroker b = TestBroker.startMoquette();
                 Subscriber atA = new Subscriber(a.uri(), TOPIC);
                 Subscriber atB = new Subscriber(b.uri(), TOPIC);
                 GatewayProcess gateway = GatewayProcess.start(CONNECTION, a.port());

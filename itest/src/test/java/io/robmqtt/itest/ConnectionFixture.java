@@ -1,6 +1,7 @@
 package io.robmqtt.itest;
 
 import io.robmqtt.api.MqttPublisher;
+import io.robmqtt.testing.Await;
 import java.io.IOException;
 import java.util.Dictionary;
 import java.util.Hashtable;

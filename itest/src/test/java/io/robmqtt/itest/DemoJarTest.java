@@ -2,6 +2,9 @@ package io.robmqtt.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.robmqtt.testing.Await;
+import io.robmqtt.testing.TempDirs;
+import io.robmqtt.testing.TestBroker;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

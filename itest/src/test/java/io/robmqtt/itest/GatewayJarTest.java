@@ -2,6 +2,10 @@ package io.robmqtt.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.robmqtt.testing.Await;
+import io.robmqtt.testing.Subscriber;
+import io.robmqtt.testing.TempDirs;
+import io.robmqtt.testing.TestBroker;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;

@@ -1,5 +1,7 @@
 package io.robmqtt.itest;
 
+import io.robmqtt.testing.Await;
+import io.robmqtt.testing.TestBroker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.robmqtt.api.Delivery;
 import io.robmqtt.api.MqttPublisher;
+import io.robmqtt.testing.Await;
+import io.robmqtt.testing.Subscriber;
+import io.robmqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

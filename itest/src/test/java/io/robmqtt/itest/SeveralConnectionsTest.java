@@ -4,6 +4,9 @@ import static io.robmqtt.itest.ConnectionFixture.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.robmqtt.api.MqttPublisher;
+import io.robmqtt.testing.Await;
+import io.robmqtt.testing.Subscriber;
+import io.robmqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;

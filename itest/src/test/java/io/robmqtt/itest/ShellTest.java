@@ -3,6 +3,8 @@ package io.robmqtt.itest;
 import static io.robmqtt.itest.ConnectionFixture.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.robmqtt.testing.Subscriber;
+import io.robmqtt.testing.TestBroker;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package io.robmqtt.itest;
 
+import io.robmqtt.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.robmqtt.api.Delivery;
 import io.robmqtt.api.MqttPublisher;
 import io.robmqtt.itest.TestPki.KeyForm;
+import io.robmqtt.testing.Await;
+import io.robmqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.robmqtt.itest;
+package io.robmqtt.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * broker module's jar in a child JVM. Tests that need Mosquitto's own features (TLS listeners, password files,
  * $SYS topics) ask for it with {@link #startMosquitto} and are skipped, saying why, where it is missing.
  */
-final class TestBroker implements AutoCloseable {
+public final class TestBroker implements AutoCloseable {
     private final List<String> command;
     private final Path config;
     private final int port;
@@ -55,7 +55,7 @@ final class TestBroker implements AutoCloseable {
      * Mosquitto where installed, else Moquette; skips the test where neither can run. The environment variable
      * {@code ROBMQTT_ITEST_BROKER=moquette} picks Moquette even where Mosquitto is installed.
      */
-    static TestBroker start() throws IOException {
+    public static TestBroker start() throws IOException {
         if (find() != null && !"moquette".equals(System.getenv("ROBMQTT_ITEST_BROKER"))) {
             return startMosquitto();
         }
@@ -63,8 +63,8 @@ final class TestBroker implements AutoCloseable {
     }
 
     /** Moquette, from the broker module's jar, in a child JVM; skips the test where that jar is not built. */
-    static TestBroker startMoquette() throws IOException {
-        Path jar = Path.of(System.getProperty("robmqtt.broker.jar", "missing"));
+    public static TestBroker startMoquette() throws IOException {
+        Path jar = Path.of(System.getProperty("robmqtt.broker.jar", "../broker/target/robmqtt-broker.jar"));
         assumeTrue(Files.isRegularFile(jar), "neither mosquitto nor the broker module's Moquette jar (" + jar
                 + ") is here: install mosquitto, or build the broker module first (mvn install)");
         return started(new TestBroker(jar, Files.createTempDirectory("robmqtt-broker"), freePort()));
@@ -74,7 +74,7 @@ final class TestBroker implements AutoCloseable {
      * Mosquitto, whose listener has these extra lines (TLS files, require_certificate, password_file, ...).
      * Skips the test where Mosquitto is not installed: Moquette has none of these features in the same form.
      */
-    static TestBroker startMosquitto(String... listenerLines) throws IOException {
+    public static TestBroker startMosquitto(String... listenerLines) throws IOException {
         Path executable = find();
         assumeTrue(executable != null, "this test needs Mosquitto itself (TLS listener, password file or $SYS "
                 + "topics), which is not installed: apt-get install mosquitto (.ci/run installs it)");
@@ -103,29 +103,29 @@ final class TestBroker implements AutoCloseable {
         return null;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
-    boolean isMosquitto() {
+    public boolean isMosquitto() {
         return config.getFileName().toString().startsWith("mosquitto");
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String uri() {
+    public String uri() {
         return "tcp://127.0.0.1:" + port;
     }
 
-    String tlsUri() {
+    public String tlsUri() {
         return "ssl://127.0.0.1:" + port;
     }
 
-    void startProcess() throws IOException {
+    public void startProcess() throws IOException {
         Path log = config.resolveSibling("broker-" + port + ".log");
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -141,7 +141,7 @@ final class TestBroker implements AutoCloseable {
     }
 
     /** SIGKILL: the broker loses whatever it held in memory. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(20, TimeUnit.SECONDS);
         Await.until("port " + port + " is closed", Duration.ofSeconds(20), () -> !accepting());

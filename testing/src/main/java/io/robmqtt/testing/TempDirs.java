@@ -1,4 +1,4 @@
-package io.robmqtt.e2e;
+package io.robmqtt.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,10 +7,10 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Removes what a test left in a temporary directory, so that repeated runs do not fill the disk. */
-final class TempDirs {
+public final class TempDirs {
     private TempDirs() {}
 
-    static void delete(Path dir) {
+    public static void delete(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

@@ -1,4 +1,4 @@
-package io.robmqtt.itest;
+package io.robmqtt.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,19 +13,20 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /** A plain Paho subscriber connected straight to a broker: the receiving end the tests count. */
-final class Subscriber implements AutoCloseable {
+public final class Subscriber implements AutoCloseable {
     private final MqttClient client;
     private final String filter;
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 
-    Subscriber(String brokerUri, String filter) throws MqttException {
+    /** Connects and subscribes before returning, so that nothing published afterwards is missed. */
+    public Subscriber(String brokerUri, String filter) throws MqttException {
         this.filter = filter;
-        client = new MqttClient(brokerUri, "itest-sub-" + System.nanoTime(), new MemoryPersistence());
+        client = new MqttClient(brokerUri, "test-sub-" + System.nanoTime(), new MemoryPersistence());
         connect();
     }
 
-    void connect() throws MqttException {
+    public void connect() throws MqttException {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
         options.setMaxInflight(1000);
@@ -38,28 +39,32 @@ final class Subscriber implements AutoCloseable {
     }
 
     /** Publishes from this plain client, as another device or the cloud would. */
-    void publish(String topic, String payload, int qos) throws MqttException {
+    public void publish(String topic, String payload, int qos) throws MqttException {
         client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), qos, false);
     }
 
     /** Payloads in arrival order, duplicates included. */
-    List<String> received() {
+    public List<String> received() {
         return received;
     }
 
-    int distinct() {
+    public int distinct() {
         return counts.size();
     }
 
-    long duplicates() {
+    public long duplicates() {
         return counts.values().stream().mapToInt(AtomicInteger::get).filter(n -> n > 1).mapToLong(n -> n - 1).sum();
     }
 
-    boolean hasAll(java.util.Collection<String> payloads) {
+    public boolean has(String payload) {
+        return counts.containsKey(payload);
+    }
+
+    public boolean hasAll(java.util.Collection<String> payloads) {
         return counts.keySet().containsAll(payloads);
     }
 
-    void awaitAll(java.util.Collection<String> payloads, Duration timeout) {
+    public void awaitAll(java.util.Collection<String> payloads, Duration timeout) {
         Await.until("the subscriber received all " + payloads.size() + " messages (has " + distinct() + ")",
                 timeout, () -> hasAll(payloads));
     }

@@ -1,0 +1,11 @@
+/**
+ * What the integration tests (in OSGi) and the browser test (outside it) share: a real broker process of the
+ * test's own on a free loopback port, a plain Paho subscriber, bounded waits and temporary directories.
+ * Test code only: no gateway, Karaf or Kura runtime contains this bundle.
+ */
+@Export
+@Version("1.0.0")
+package io.robmqtt.testing;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
