@@ -32,6 +32,7 @@ public class CountTests {
                 if (report.toString().contains("test-reports")) {
                     all[3] += tests - count(suite, "skipped");
                 }
+                printSkips(suite);
             }
         }
         int passed = all[0] - all[1] - all[2];
@@ -53,6 +54,16 @@ public class CountTests {
                             || p.toString().contains("/target/failsafe-reports/")
                             || p.toString().contains("/target/test-reports/"))
                     .sorted().toList();
+        }
+    }
+
+    /** Every skipped test with its reason, so that a skip in CI is seen, not only counted. */
+    private static void printSkips(Element suite) {
+        NodeList skipped = suite.getElementsByTagName("skipped");
+        for (int i = 0; i < skipped.getLength(); i++) {
+            Element testcase = (Element) skipped.item(i).getParentNode();
+            System.out.println("skipped: " + testcase.getAttribute("classname") + " " + testcase.getAttribute("name")
+                    + ": " + ((Element) skipped.item(i)).getAttribute("message"));
         }
     }
 

@@ -3,6 +3,7 @@ package io.robmqtt.e2e;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.robmqtt.testing.Await;
+import io.robmqtt.testing.ChildProcesses;
 import io.robmqtt.testing.TempDirs;
 import io.robmqtt.testing.TestBroker;
 import java.io.IOException;
@@ -40,9 +41,7 @@ final class GatewayProcess implements AutoCloseable {
         this.log = dir.resolve("console.log");
         this.httpPort = httpPort;
         this.consolePassword = consolePassword;
-        this.process = new ProcessBuilder(ChildProcesses.java(), "-Dorg.osgi.service.http.port=" + httpPort,
-                "-jar", jar.toString()).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        this.process = ChildProcesses.startJar(jar, dir, log.getFileName().toString(), httpPort);
         this.shell = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
     }
 
@@ -113,11 +112,7 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Everything the gateway printed so far. */
     String console() {
-        try {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+        return ChildProcesses.read(log);
     }
 
     /** How often {@code regex} occurs in the console so far. */

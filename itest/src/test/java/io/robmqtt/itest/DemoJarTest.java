@@ -3,6 +3,7 @@ package io.robmqtt.itest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.robmqtt.testing.Await;
+import io.robmqtt.testing.ChildProcesses;
 import io.robmqtt.testing.TempDirs;
 import io.robmqtt.testing.TestBroker;
 import java.io.PrintWriter;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -30,7 +30,7 @@ class DemoJarTest {
 
     @Test
     void theDemoShowsTelemetryThroughAnOutageFromTheShellAndStopsCleanly() throws Exception {
-        Path jar = GatewayProcess.jar("robmqtt.demo.jar");
+        Path jar = ChildProcesses.jar("robmqtt.demo.jar", "the bndrun module builds it before this one");
         Path dir = Files.createTempDirectory("robmqtt-demo");
         Path log = dir.resolve("demo.log");
         try {
@@ -45,7 +45,7 @@ class DemoJarTest {
             Matcher broker = BROKER.matcher(output);
             assertThat(broker.find()).as("the demo printed its broker's port").isTrue();
             int port = Integer.parseInt(broker.group(1));
-            Await.until("the demo broker on port " + port + " is gone", Duration.ofSeconds(20), () -> !accepting(port));
+            Await.until("the demo broker on port " + port + " is gone", Duration.ofSeconds(20), () -> !TestBroker.accepting(port));
         } finally {
             TempDirs.delete(dir);
         }
@@ -53,7 +53,8 @@ class DemoJarTest {
 
     /** Starts the demo, causes an outage from its shell and ends it, then stops the demo with SIGTERM. */
     private static void runDemo(Path jar, Path dir, Path log) throws Exception {
-        Process demo = GatewayProcess.start(jar, dir, "demo.log", TestBroker.freePort(), "felix.fileinstall.dir=conf");
+        Process demo = ChildProcesses.startJar(jar, dir, "demo.log", TestBroker.freePort(),
+                "felix.fileinstall.dir=conf");
         try (PrintWriter shell = new PrintWriter(demo.getOutputStream(), true, StandardCharsets.UTF_8)) {
             Await.until("the sample's telemetry came back through the demo broker", Duration.ofSeconds(60),
                     () -> received(log).size() >= 2);
@@ -61,14 +62,14 @@ class DemoJarTest {
 
             shell.println("demo:broker stop");
             Await.until("the connection noticed the outage", Duration.ofSeconds(30),
-                    () -> GatewayProcess.contains(log, "event=connection_lost connection=demo"));
+                    () -> ChildProcesses.contains(log, "event=connection_lost connection=demo"));
             long[] asked = {0};
             Await.until("readings wait in the durable queue", Duration.ofSeconds(30), () -> {
                 if (System.nanoTime() - asked[0] > 1_000_000_000L) { // ask the shell once a second
                     shell.println("robmqtt:status");
                     asked[0] = System.nanoTime();
                 }
-                return Pattern.compile("queued [1-9]\\d* \\(").matcher(GatewayProcess.read(log)).find();
+                return Pattern.compile("queued [1-9]\\d* \\(").matcher(ChildProcesses.read(log)).find();
             });
             long drainsBefore = drains(log);
             shell.println("demo:broker start");
@@ -78,29 +79,18 @@ class DemoJarTest {
             Await.until("every reading up to " + last + " arrived", Duration.ofSeconds(30),
                     () -> received(log).containsAll(LongStream.rangeClosed(1, last).boxed().toList()));
         } finally {
-            demo.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the JVM's shutdown hooks run
-            if (!demo.waitFor(40, TimeUnit.SECONDS)) {
-                demo.destroyForcibly();
-            }
+            ChildProcesses.stop(demo); // SIGTERM first, as Ctrl-C's SIGINT: the JVM's shutdown hooks run
         }
     }
 
     private static long drains(Path log) {
-        return Pattern.compile("event=queue_drained connection=demo").matcher(GatewayProcess.read(log)).results()
+        return Pattern.compile("event=queue_drained connection=demo").matcher(ChildProcesses.read(log)).results()
                 .count();
     }
 
     private static Set<Long> received(Path log) {
-        Matcher m = RECEIVED.matcher(GatewayProcess.read(log));
+        Matcher m = RECEIVED.matcher(ChildProcesses.read(log));
         return m.results().map(r -> Long.parseLong(r.group(1))).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    private static boolean accepting(int port) {
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
 }

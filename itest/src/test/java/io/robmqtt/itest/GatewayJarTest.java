@@ -3,6 +3,7 @@ package io.robmqtt.itest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.robmqtt.testing.Await;
+import io.robmqtt.testing.ChildProcesses;
 import io.robmqtt.testing.Subscriber;
 import io.robmqtt.testing.TempDirs;
 import io.robmqtt.testing.TestBroker;
@@ -40,10 +41,10 @@ class GatewayJarTest {
             Files.writeString(Files.createDirectories(dir.resolve("secrets")).resolve("console-password"), password);
             int http = TestBroker.freePort();
             Path log = dir.resolve("gateway.log");
-            Process gateway = startGateway(jar, dir, "gateway.log", http);
+            Process gateway = ChildProcesses.startJar(jar, dir, "gateway.log", http);
             try {
                 Await.until("the gateway connected to the broker", Duration.ofSeconds(60),
-                        () -> contains(log, "event=connected connection=default"));
+                        () -> ChildProcesses.contains(log, "event=connected connection=default"));
                 Await.until("the store opened the configured database", Duration.ofSeconds(20),
                         () -> Files.exists(dir.resolve("data/robmqtt.db")));
                 assertThat(dir.resolve("mqtt_client.db")).as("no database at the default path").doesNotExist();
@@ -51,14 +52,11 @@ class GatewayJarTest {
                 assertThat(status(store, "admin")).as("admin/admin is refused").isEqualTo(401);
                 String form = get(store, password);
                 assertThat(form).contains("robmqtt store").contains("Database path").contains("Maximum queue size");
-                assertThat(contains(log, "ERROR")).as("no ERROR in the gateway's log").isFalse();
+                assertThat(ChildProcesses.contains(log, "ERROR")).as("no ERROR in the gateway's log").isFalse();
                 assertThat(Files.readString(conf.resolve("io.robmqtt.connection-default.cfg")))
                         .as("the gateway leaves its configuration files as they were").contains("client.id");
             } finally {
-                gateway.destroy();
-                if (!gateway.waitFor(20, TimeUnit.SECONDS)) {
-                    gateway.destroyForcibly();
-                }
+                ChildProcesses.stop(gateway);
                 TempDirs.delete(dir);
             }
         }
@@ -78,21 +76,18 @@ class GatewayJarTest {
                 + "max.backoff = 0.05\n");
         // no client.id: SCR reports the failed activation through the OSGi Log service
         Files.writeString(conf.resolve("io.robmqtt.connection-broken.cfg"), "connection.name = broken\n");
-        Process gateway = startGateway(jar, dir, "console.log", TestBroker.freePort());
+        Process gateway = ChildProcesses.startJar(jar, dir, "console.log", TestBroker.freePort());
         Path logs = dir.resolve("logs");
         try {
             Await.until("SCR's OSGi Log entry about the broken connection reached the log files", Duration.ofSeconds(60),
                     () -> java.util.stream.Stream.of("robmqtt.log", "robmqtt.log.1", "robmqtt.log.2")
-                            .anyMatch(f -> contains(logs.resolve(f), "Error during instantiation of the implementation")));
+                            .anyMatch(f -> ChildProcesses.contains(logs.resolve(f), "Error during instantiation of the implementation")));
             Await.until("robmqtt.log rotated twice", Duration.ofSeconds(60),
                     () -> Files.exists(logs.resolve("robmqtt.log.2")));
             Await.until("metrics in the JSON lines", Duration.ofSeconds(30),
-                    () -> contains(logs.resolve("robmqtt-metrics.jsonl"), "queue_depth"));
+                    () -> ChildProcesses.contains(logs.resolve("robmqtt-metrics.jsonl"), "queue_depth"));
         } finally {
-            gateway.destroy();
-            if (!gateway.waitFor(20, TimeUnit.SECONDS)) {
-                gateway.destroyForcibly();
-            }
+            ChildProcesses.stop(gateway);
         }
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(logs)))
                 .isEqualTo("rwx------");
@@ -121,11 +116,11 @@ class GatewayJarTest {
             Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
             Files.writeString(conf.resolve("io.robmqtt.connection-default.cfg"), "client.id = gateway-restart-test\n"
                     + "broker.uris = " + link.uri() + "\nmin.backoff = 0.1\nmax.backoff = 0.5\nkeepalive = 60\n");
-            Process first = startGateway(jar, dir, "first.log", TestBroker.freePort());
+            Process first = ChildProcesses.startJar(jar, dir, "first.log", TestBroker.freePort());
             List<String> sent = new java.util.ArrayList<>();
             try {
                 Await.until("the first gateway connected", Duration.ofSeconds(60),
-                        () -> contains(dir.resolve("first.log"), "event=connected connection=default"));
+                        () -> ChildProcesses.contains(dir.resolve("first.log"), "event=connected connection=default"));
                 link.silenceOpenConnections(); // sent from now on, never acknowledged
                 try (var console = new java.io.PrintWriter(first.getOutputStream(), true, StandardCharsets.UTF_8)) {
                     for (int i = 0; i < 20; i++) {
@@ -134,7 +129,7 @@ class GatewayJarTest {
                     }
                     console.println("robmqtt:status");
                     Await.until("20 messages inflight in the first gateway", Duration.ofSeconds(30),
-                            () -> contains(dir.resolve("first.log"), "inflight 20,"));
+                            () -> ChildProcesses.contains(dir.resolve("first.log"), "inflight 20,"));
                 }
             } finally {
                 first.destroyForcibly(); // kill -9: no clean stop, no close of the database
@@ -142,31 +137,20 @@ class GatewayJarTest {
             }
             assertThat(subscriber.received()).as("nothing got through the silent link").isEmpty();
 
-            Process second = startGateway(jar, dir, "second.log", TestBroker.freePort());
+            Process second = ChildProcesses.startJar(jar, dir, "second.log", TestBroker.freePort());
             try {
                 subscriber.awaitAll(sent, Duration.ofSeconds(60));
-                assertThat(contains(dir.resolve("second.log"), "event=inflight_resent connection=default messages=20"))
+                assertThat(ChildProcesses.contains(dir.resolve("second.log"), "event=inflight_resent connection=default messages=20"))
                         .isTrue();
             } finally {
-                second.destroy();
-                if (!second.waitFor(20, TimeUnit.SECONDS)) {
-                    second.destroyForcibly();
-                }
+                ChildProcesses.stop(second);
                 TempDirs.delete(dir);
             }
         }
     }
 
     private static Path jar() {
-        return GatewayProcess.jar("robmqtt.gateway.jar");
-    }
-
-    private static Process startGateway(Path jar, Path dir, String log, int httpPort) throws IOException {
-        return GatewayProcess.start(jar, dir, log, httpPort);
-    }
-
-    private static boolean contains(Path log, String text) {
-        return GatewayProcess.contains(log, text);
+        return ChildProcesses.jar("robmqtt.gateway.jar", "the bndrun module builds it before this one");
     }
 
     private static String get(String url, String password) throws IOException {

@@ -47,8 +47,8 @@ public final class TestBroker implements AutoCloseable {
     private TestBroker(Path moquetteJar, Path dir, int port) {
         this.port = port;
         this.config = dir.resolve("moquette-" + port + ".conf");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        this.command = List.of(java, "-Xmx256m", "-jar", moquetteJar.toString(), Integer.toString(port));
+        this.command = List.of(ChildProcesses.java(), "-Xmx256m", "-jar", moquetteJar.toString(),
+                Integer.toString(port));
     }
 
     /**
@@ -148,6 +148,11 @@ public final class TestBroker implements AutoCloseable {
     }
 
     private boolean accepting() {
+        return accepting(port);
+    }
+
+    /** Whether something accepts connections on 127.0.0.1:port. */
+    public static boolean accepting(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
             return true;
@@ -166,16 +171,6 @@ public final class TestBroker implements AutoCloseable {
     }
 
     private void stopProcess() {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        ChildProcesses.stop(process);
     }
 }
