@@ -40,8 +40,54 @@ public final class DeliveryBenchmark {
     private static final long TIMEOUT_S = 300;
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
     private static final byte[] PAYLOAD = new byte[64];
+    /** "publish" or "drain" to measure only that (for profiling); raw Paho is always measured. */
+    private static final String ONLY = System.getProperty("bench.only", "");
+
+    /** With -Dbench.threads=true, prints the CPU time each thread of this JVM used in each timed phase. */
+    private static final boolean THREAD_CPU = Boolean.getBoolean("bench.threads");
 
     private DeliveryBenchmark() {}
+
+    /** Busy CPU time of the whole machine so far, in ns, from /proc/stat (Linux); 0 elsewhere. */
+    private static long machineBusyNanos() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < f.length; i++) {
+                if (i != 4 && i != 5) { // idle, iowait
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy * 10_000_000L; // USER_HZ 100
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static java.util.Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> cpu = new java.util.HashMap<>();
+        cpu.put("(whole machine, busy)", machineBusyNanos());
+        for (long id : mx.getAllThreadIds()) {
+            java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+            long t = mx.getThreadCpuTime(id);
+            if (info != null && t > 0) {
+                cpu.merge(info.getThreadName().replaceAll("[0-9]+", "N"), t, Long::sum);
+            }
+        }
+        return cpu;
+    }
+
+    private static void printThreadCpu(String phase, java.util.Map<String, Long> before, int messages) {
+        if (!THREAD_CPU) {
+            return;
+        }
+        java.util.Map<String, Long> after = threadCpu();
+        System.out.printf("  CPU per message by thread, %s:%n", phase);
+        after.entrySet().stream().map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0).sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(12).forEach(e -> System.out.printf("    %-40s %6.2f us%n", e.getKey(), e.getValue() / 1e3 / messages));
+    }
 
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("robmqtt-delivery-bench");
@@ -58,8 +104,8 @@ public final class DeliveryBenchmark {
             double[] drainRuns = new double[ROUNDS];
             for (int round = 0; round < ROUNDS; round++) { // interleaved, so drift on the machine hits each alike
                 pahoRuns[round] = rawPaho(uri, MESSAGES);
-                durableRuns[round] = robmqtt(dir.resolve("e2e-" + round + ".db"), uri, MESSAGES);
-                drainRuns[round] = drain(dir.resolve("drain-" + round + ".db"), dir, BACKLOG);
+                durableRuns[round] = ONLY.equals("drain") ? 0 : robmqtt(dir.resolve("e2e-" + round + ".db"), uri, MESSAGES);
+                drainRuns[round] = ONLY.equals("publish") ? 0 : drain(dir.resolve("drain-" + round + ".db"), dir, BACKLOG);
                 System.out.printf("round %d: raw Paho %.0f, robmqtt publish %.0f, drain %.0f msg/s%n", round + 1,
                         pahoRuns[round], durableRuns[round], drainRuns[round]);
             }
@@ -104,6 +150,7 @@ public final class DeliveryBenchmark {
                 System.err.println("raw Paho publish failed: " + cause);
             }
         };
+        java.util.Map<String, Long> cpu = threadCpu();
         long start = System.nanoTime();
         runThreads(messages, i -> {
             window.acquire();
@@ -111,6 +158,7 @@ public final class DeliveryBenchmark {
         });
         awaitCount(acked, messages);
         double rate = messages / ((System.nanoTime() - start) / 1e9);
+        printThreadCpu("raw Paho", cpu, messages);
         client.disconnect().waitForCompletion(10_000);
         client.close();
         return rate;
@@ -122,6 +170,7 @@ public final class DeliveryBenchmark {
         try {
             awaitConnected(connection);
             List<CompletableFuture<Void>> done = new ArrayList<>(messages);
+            java.util.Map<String, Long> cpu = threadCpu();
             long start = System.nanoTime();
             runThreads(messages, i -> {
                 Delivery d = connection.publish(new OutgoingMessage("bench/robmqtt", PAYLOAD, 1, false, 1));
@@ -130,7 +179,9 @@ public final class DeliveryBenchmark {
                 }
             });
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(TIMEOUT_S, TimeUnit.SECONDS);
-            return messages / ((System.nanoTime() - start) / 1e9);
+            double rate = messages / ((System.nanoTime() - start) / 1e9);
+            printThreadCpu("robmqtt publish", cpu, messages);
+            return rate;
         } finally {
             connection.shutdown();
             store.close();
@@ -154,10 +205,13 @@ public final class DeliveryBenchmark {
                 delivered.add(q.join().completion().toCompletableFuture());
             }
             broker = startMosquitto(dir, port);
+            java.util.Map<String, Long> cpu = threadCpu();
             awaitConnected(connection);
             long start = System.nanoTime();
             CompletableFuture.allOf(delivered.toArray(CompletableFuture[]::new)).get(TIMEOUT_S, TimeUnit.SECONDS);
-            return backlog / ((System.nanoTime() - start) / 1e9);
+            double rate = backlog / ((System.nanoTime() - start) / 1e9);
+            printThreadCpu("drain", cpu, backlog);
+            return rate;
         } finally {
             connection.shutdown();
             store.close();

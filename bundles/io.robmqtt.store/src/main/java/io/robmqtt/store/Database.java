@@ -26,9 +26,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reads and writes run one batch at a time, in submission order, on the database thread or on a caller
  * that leads its own batch ({@link #call}). Work submitted while a commit is under way waits and is then run
- * as one batch, in one transaction with one fsync. Futures complete only after the commit, so a completed
- * future means durable. This is group commit: concurrent publishers share an fsync instead of queueing for one
- * each.
+ * as one batch, in one transaction with one fsync. Futures of durable work complete only after the commit, so
+ * a completed future means durable. This is group commit: concurrent publishers share an fsync instead of
+ * queueing for one each.
+ *
+ * <p>Work whose loss is harmless (removing the records of acknowledged messages, moving messages from the queue
+ * to inflight) is relaxed: it waits up to 20 ms for the next commit and commits without an fsync, so that a
+ * busy drain writes each changed page once per commit rather than once per batch. Commits become durable in
+ * order (WAL), so a power loss can undo only the latest relaxed work, which makes a message be sent once more.
  *
  * <p>A unit of work may refuse ({@link QueueFullException}) only before it writes anything; that fails the unit
  * alone. Any other failure rolls back the whole batch and fails every unit in it, so nothing half-written is
@@ -37,6 +42,9 @@ import org.slf4j.LoggerFactory;
 final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final int MAX_BATCH = 1_000;
+    /** How long relaxed work may wait for its commit, and how much of it may wait. */
+    private static final long RELAXED_COMMIT_NANOS = 20_000_000;
+    private static final int MAX_RELAXED_UNITS = 10_000;
 
     /** Work run on the database thread, inside the current transaction. */
     @FunctionalInterface
@@ -61,7 +69,14 @@ final class Database implements AutoCloseable {
         void deletesRows();
     }
 
-    private record Task<T>(Work<T> work, CompletableFuture<T> future) {}
+    /**
+     * Work and its future. Durable work needs an fsync at its commit (under synchronous=FULL). An early task's
+     * future completes as soon as the work ran, before the commit.
+     */
+    private record Task<T>(Work<T> work, CompletableFuture<T> future, boolean durable, boolean early) {}
+
+    /** Work that ran and whose future completes at the next commit. */
+    private record Ran(Task<?> task, Object result, Throwable refusal) {}
 
     private final Path file;
     private final Connection connection;
@@ -72,6 +87,8 @@ final class Database implements AutoCloseable {
     private final ReentrantLock writing = new ReentrantLock();
     private boolean connectionClosed;
     private final Thread thread;
+    /** Null when SQLite checkpoints inside commits itself. */
+    private final Checkpointer checkpointer;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private boolean deletesRows;
     private final Transaction transaction = new Transaction() {
@@ -102,6 +119,16 @@ final class Database implements AutoCloseable {
     };
     private long lastSequence;
     private long savedSequence;
+    /** synchronous=FULL: batches with durable work commit with an fsync, the others without. */
+    private final boolean fsyncDurableWork;
+    /** Whether the connection's synchronous level is FULL now. */
+    private boolean fsyncing;
+    // The open transaction; changed only by the thread holding #writing.
+    /** Whether work ran since the last commit. */
+    private boolean open;
+    /** When the open transaction, holding relaxed work only, is to be committed at the latest. */
+    private long commitBy;
+    private List<Ran> awaitingCommit = new ArrayList<>();
     private volatile boolean closed;
 
     /**
@@ -120,10 +147,13 @@ final class Database implements AutoCloseable {
      */
     Database(Path file, Synchronous synchronous, Clock clock, Runnable onRollback, Path previous) {
         this.file = file;
+        this.fsyncDurableWork = synchronous == Synchronous.FULL;
+        this.fsyncing = fsyncDurableWork;
         this.onRollback = onRollback;
         DatabaseFile.Opened opened = DatabaseFile.open(file, synchronous, clock);
         this.connection = opened.connection();
         this.recoveredFromCorruption = opened.recoveredFromCorruption();
+        this.checkpointer = Checkpointer.start(file, synchronous, connection);
         try (Statement statement = connection.createStatement()) {
             if (previous != null) {
                 MessageMigration.moveFrom(connection, previous);
@@ -151,7 +181,31 @@ final class Database implements AutoCloseable {
 
     /** Runs work on the database thread; the future completes after the work was committed. */
     <T> CompletableFuture<T> submit(Work<T> work) {
-        CompletableFuture<T> future = enqueue(work);
+        CompletableFuture<T> future = enqueue(work, true, false);
+        LockSupport.unpark(thread);
+        return future;
+    }
+
+    /**
+     * Runs work on the database thread; the future completes after the work was committed, but that commit
+     * need not be durable at once: a power loss may undo it (never the durable work committed before it, nor
+     * leave it half done). For work whose loss is harmless, such as removing the record of an acknowledged
+     * message: it is then sent once more.
+     */
+    <T> CompletableFuture<T> submitRelaxed(Work<T> work) {
+        CompletableFuture<T> future = enqueue(work, false, false);
+        LockSupport.unpark(thread);
+        return future;
+    }
+
+    /**
+     * Runs work on the database thread; the future completes as soon as the work ran, before its transaction
+     * is committed, and the commit is relaxed as in {@link #submitRelaxed}. For work whose loss is harmless: if
+     * the commit fails (or the process dies first), the work is rolled back after its caller saw it succeed,
+     * and later work sees the rows as they were before it.
+     */
+    <T> CompletableFuture<T> submitBeforeCommit(Work<T> work) {
+        CompletableFuture<T> future = enqueue(work, false, true);
         LockSupport.unpark(thread);
         return future;
     }
@@ -163,7 +217,7 @@ final class Database implements AutoCloseable {
      * database thread.
      */
     <T> CompletableFuture<T> call(Work<T> work) {
-        CompletableFuture<T> future = enqueue(work);
+        CompletableFuture<T> future = enqueue(work, true, false);
         while (!future.isDone() && writing.tryLock()) {
             try {
                 runOneBatch();
@@ -177,12 +231,12 @@ final class Database implements AutoCloseable {
         return future;
     }
 
-    private <T> CompletableFuture<T> enqueue(Work<T> work) {
+    private <T> CompletableFuture<T> enqueue(Work<T> work, boolean durable, boolean early) {
         CompletableFuture<T> future = new CompletableFuture<>();
         if (closed) {
             future.completeExceptionally(closedFailure());
         } else {
-            tasks.add(new Task<>(work, future));
+            tasks.add(new Task<>(work, future, durable, early));
         }
         return future;
     }
@@ -203,7 +257,21 @@ final class Database implements AutoCloseable {
     private void runTasks() {
         while (!(closed && tasks.isEmpty())) {
             if (tasks.isEmpty()) {
-                LockSupport.park(this);
+                long wait;
+                writing.lock();
+                try {
+                    wait = commitIfDue();
+                } finally {
+                    writing.unlock();
+                }
+                if (!tasks.isEmpty()) {
+                    continue; // work came while we took the lock, whose wait may have used up its unpark
+                }
+                if (wait > 0) {
+                    LockSupport.parkNanos(this, wait);
+                } else if (wait < 0) {
+                    LockSupport.park(this);
+                }
                 continue;
             }
             writing.lock();
@@ -215,6 +283,9 @@ final class Database implements AutoCloseable {
         }
         writing.lock();
         try {
+            if (open) {
+                commitOrAbort();
+            }
             closeConnection();
             connectionClosed = true;
             runOneBatch(); // fails whatever slipped in while closing
@@ -236,39 +307,103 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a batch in the open transaction. Durable work is committed at once, with an fsync under
+     * synchronous=FULL. Relaxed work is committed with the next durable work, or within
+     * {@value #RELAXED_COMMIT_NANOS} ns, without an fsync: fewer commits write each changed page fewer times.
+     */
     private void runBatch(List<Task<?>> batch) {
-        Object[] results = new Object[batch.size()];
-        Throwable[] refusals = new Throwable[batch.size()];
+        boolean durable = batch.stream().anyMatch(Task::durable);
         try {
-            for (int i = 0; i < batch.size(); i++) {
+            if (durable && open && fsyncDurableWork && !fsyncing) {
+                commit(); // the level changes only between transactions: finish the relaxed one first
+            }
+            if (!open) {
+                setFsync(durable && fsyncDurableWork);
+            }
+            open = true;
+            for (Task<?> task : batch) {
+                Object result = null;
+                Throwable refusal = null;
                 try {
-                    results[i] = batch.get(i).work().run(transaction);
+                    result = task.work().run(transaction);
                 } catch (QueueFullException e) {
-                    refusals[i] = e;
+                    refusal = e;
+                }
+                if (task.early()) {
+                    complete(task, result, refusal);
+                } else {
+                    awaitingCommit.add(new Ran(task, result, refusal));
                 }
             }
-            saveSequence();
-            connection.commit();
+            if (durable || awaitingCommit.size() >= MAX_RELAXED_UNITS) {
+                commit();
+            } else if (commitBy == 0) {
+                commitBy = System.nanoTime() + RELAXED_COMMIT_NANOS;
+            }
         } catch (SQLException | RuntimeException e) {
-            abort(batch, e instanceof SQLException sql ? SqliteErrors.storeFailure(file, sql)
-                    : new StoreException("could not store in the database " + file + ": " + e, e));
-            return;
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            complete(batch.get(i), results[i], refusals[i]);
+            abort(batch, failure(e));
         }
     }
 
+    /** Commits relaxed work that waited long enough; returns nanoseconds to wait for that, or -1 for none. */
+    private long commitIfDue() {
+        if (!open) {
+            return -1;
+        }
+        long left = commitBy - System.nanoTime();
+        if (left > 0) {
+            return left;
+        }
+        commitOrAbort();
+        return -1;
+    }
+
+    private void commitOrAbort() {
+        try {
+            commit();
+        } catch (SQLException | RuntimeException e) {
+            abort(List.of(), failure(e));
+        }
+    }
+
+    private void commit() throws SQLException {
+        saveSequence();
+        connection.commit();
+        if (checkpointer != null) {
+            checkpointer.committed();
+        }
+        open = false;
+        commitBy = 0;
+        List<Ran> committed = awaitingCommit;
+        awaitingCommit = new ArrayList<>();
+        for (Ran ran : committed) {
+            complete(ran.task(), ran.result(), ran.refusal());
+        }
+    }
+
+    private StoreException failure(Exception e) {
+        return e instanceof SQLException sql ? SqliteErrors.storeFailure(file, sql)
+                : new StoreException("could not store in the database " + file + ": " + e, e);
+    }
+
+    /** Rolls the open transaction back and fails its work and the batch (work already told "done" stays so). */
     private void abort(List<Task<?>> batch, StoreException failure) {
-        LOG.error("event=store_batch_failed file={} units={}: {}", file, batch.size(), failure.getMessage());
+        LOG.error("event=store_batch_failed file={} units={}: {}", file, batch.size() + awaitingCommit.size(),
+                failure.getMessage());
         try {
             connection.rollback();
         } catch (SQLException e) {
             failure.addSuppressed(e);
         }
+        open = false;
+        commitBy = 0;
         deletesRows = false;
         savedSequence = -1;
         onRollback.run();
+        List<Ran> lost = awaitingCommit;
+        awaitingCommit = new ArrayList<>();
+        lost.forEach(ran -> ran.task().future().completeExceptionally(failure));
         batch.forEach(task -> task.future().completeExceptionally(failure));
     }
 
@@ -278,6 +413,24 @@ final class Database implements AutoCloseable {
             task.future().complete((T) result);
         } else {
             task.future().completeExceptionally(failure);
+        }
+    }
+
+    /**
+     * Sets whether the next commit fsyncs, before the batch writes anything. In WAL mode commits become durable
+     * in order: an fsync makes every commit before it durable too, and a power loss can only undo the latest
+     * relaxed commits. SQLite changes the level only outside a transaction, and the driver opens the next one
+     * at each commit: leaving and re-entering manual commit closes that empty transaction and opens another.
+     */
+    private void setFsync(boolean fsync) throws SQLException {
+        if (fsync != fsyncing) {
+            connection.setAutoCommit(true);
+            try (Statement pragma = connection.createStatement()) {
+                pragma.execute(fsync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            } finally {
+                connection.setAutoCommit(false);
+            }
+            fsyncing = fsync;
         }
     }
 
@@ -294,6 +447,9 @@ final class Database implements AutoCloseable {
     }
 
     private void closeConnection() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
         try {
             for (PreparedStatement statement : statements.values()) {
                 statement.close();

@@ -17,14 +17,20 @@ final class MessageTable {
     private final String delete;
     private final String count;
     private final String select;
+    private final String copySelect;
 
+    /*
+     * Lookups by sequence write "+connection": it keeps SQLite from scanning the (connection, ...) index for
+     * the connection's rows and makes it look each sequence up by its primary key.
+     */
     MessageTable(String table) {
         insert = "INSERT OR REPLACE INTO " + table
                 + "(seq, connection, priority, topic, payload, qos, retain, size, stored_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        delete = "DELETE FROM " + table + " WHERE connection = ? AND seq = ? RETURNING priority, size";
+        delete = "DELETE FROM " + table + " WHERE +connection = ? AND seq IN (SELECT value FROM json_each(?))";
         count = "SELECT count(*) FROM " + table + " WHERE connection = ?";
         select = "SELECT " + COLUMNS + " FROM " + table + " WHERE connection = ?";
+        copySelect = "SELECT * FROM " + table + " WHERE +connection = ? AND seq IN (SELECT value FROM json_each(?))";
     }
 
     void insert(Transaction tx, String connection, StoredMessage stored) throws SQLException {
@@ -65,21 +71,57 @@ final class MessageTable {
         }
     }
 
-    /** Deletes rows by sequence and returns the (priority, size) of each row deleted. */
-    List<long[]> delete(Transaction tx, String connection, Iterable<Long> sequences) throws SQLException {
-        tx.deletesRows();
+    /**
+     * Deletes rows by sequence, in one statement (the sequences go in as one JSON array: one bind instead of
+     * one statement or one parameter per row).
+     */
+    void delete(Transaction tx, String connection, Iterable<Long> sequences) throws SQLException {
+        delete(tx, connection, sequences, "");
+    }
+
+    /** Deletes rows by sequence as above and returns the (priority, size) of each row deleted. */
+    List<long[]> deleteReturning(Transaction tx, String connection, Iterable<Long> sequences) throws SQLException {
         List<long[]> deleted = new ArrayList<>();
-        PreparedStatement statement = tx.prepared(delete);
-        statement.setString(1, connection);
-        for (long sequence : sequences) {
-            statement.setLong(2, sequence);
-            try (ResultSet row = statement.executeQuery()) {
-                if (row.next()) {
-                    deleted.add(new long[] {row.getLong(1), row.getLong(2)});
-                }
+        PreparedStatement statement = delete(tx, connection, sequences, " RETURNING priority, size");
+        try (ResultSet rows = statement.getResultSet()) {
+            while (rows.next()) {
+                deleted.add(new long[] {rows.getLong(1), rows.getLong(2)});
             }
         }
         return deleted;
+    }
+
+    private PreparedStatement delete(Transaction tx, String connection, Iterable<Long> sequences, String returning)
+            throws SQLException {
+        tx.deletesRows();
+        PreparedStatement statement = tx.prepared(delete + returning);
+        statement.setString(1, connection);
+        statement.setString(2, jsonArray(sequences));
+        if (returning.isEmpty()) {
+            statement.executeUpdate();
+        } else {
+            statement.execute();
+        }
+        return statement;
+    }
+
+    /** Copies rows by sequence into {@code target}, a table of the same layout, replacing rows there. */
+    void copyTo(Transaction tx, String target, String connection, Iterable<Long> sequences) throws SQLException {
+        PreparedStatement statement = tx.prepared("INSERT OR REPLACE INTO " + target + " " + copySelect);
+        statement.setString(1, connection);
+        statement.setString(2, jsonArray(sequences));
+        statement.executeUpdate();
+    }
+
+    static String jsonArray(Iterable<Long> sequences) {
+        StringBuilder json = new StringBuilder("[");
+        for (long sequence : sequences) {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append(sequence);
+        }
+        return json.append(']').toString();
     }
 
     long count(Transaction tx, String connection) throws SQLException {

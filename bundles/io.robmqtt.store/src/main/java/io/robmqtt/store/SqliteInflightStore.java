@@ -52,12 +52,15 @@ public class SqliteInflightStore implements InflightStore {
 
     @Override
     public void remove(String connection, long sequence) {
-        store.call(tx -> TABLE.delete(tx, connection, List.of(sequence)));
+        store.call(tx -> {
+            TABLE.delete(tx, connection, List.of(sequence));
+            return null;
+        });
     }
 
     @Override
     public CompletionStage<Void> removeAsync(String connection, Collection<Long> sequences) {
-        return store.submit(tx -> {
+        return store.submitRelaxed(tx -> {
             TABLE.delete(tx, connection, sequences);
             return null;
         });

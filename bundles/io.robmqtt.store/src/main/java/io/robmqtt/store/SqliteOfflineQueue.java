@@ -73,19 +73,15 @@ public class SqliteOfflineQueue implements OfflineQueue {
         if (limit < 1) {
             throw new IllegalArgumentException("limit is " + limit + "; it must be at least 1");
         }
-        return store.call(tx -> {
+        return store.callBeforeCommit(tx -> {
             List<StoredMessage> next = TABLE.select(tx, connection, "", "priority DESC, seq LIMIT ?", limit);
             if (next.isEmpty()) {
                 return next;
             }
             QueueCounters queue = counters(tx, connection);
-            PreparedStatement copy = tx.prepared("INSERT OR REPLACE INTO " + Schema.INFLIGHT + " SELECT * FROM "
-                    + Schema.QUEUE + " WHERE seq = ?");
-            for (StoredMessage m : next) {
-                copy.setLong(1, m.sequence());
-                copy.executeUpdate();
-            }
-            TABLE.delete(tx, connection, next.stream().map(StoredMessage::sequence)::iterator);
+            List<Long> sequences = next.stream().map(StoredMessage::sequence).toList();
+            TABLE.copyTo(tx, Schema.INFLIGHT, connection, sequences);
+            TABLE.delete(tx, connection, sequences);
             for (StoredMessage m : next) {
                 queue.remove(m.message().priority(), m.message().sizeBytes());
             }
@@ -100,7 +96,7 @@ public class SqliteOfflineQueue implements OfflineQueue {
         }
         store.call(tx -> {
             QueueCounters queue = counters(tx, connection);
-            for (long[] row : TABLE.delete(tx, connection, sequences)) {
+            for (long[] row : TABLE.deleteReturning(tx, connection, sequences)) {
                 queue.remove((int) row[0], row[1]);
             }
             return null;
@@ -134,7 +130,7 @@ public class SqliteOfflineQueue implements OfflineQueue {
             throw e;
         }
         if (!victims.isEmpty()) {
-            TABLE.delete(tx, connection, victims.stream().map(StoredMessage::sequence)::iterator);
+            TABLE.delete(tx, connection, victims.stream().map(StoredMessage::sequence).toList());
         }
         StoredMessage stored = new StoredMessage(tx.nextSequence(), message, clock.millis());
         TABLE.insert(tx, connection, stored);

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -100,24 +101,35 @@ public class SqliteStore {
 
     /** Runs work on the database thread; the future completes once the work is committed. */
     <T> CompletableFuture<T> submit(Database.Work<T> work) {
-        reopening.readLock().lock();
-        try {
-            return database.submit(work);
-        } finally {
-            reopening.readLock().unlock();
-        }
+        return onDatabase(database -> database.submit(work));
+    }
+
+    /** Runs work on the database thread; see {@link Database#submitRelaxed}. */
+    <T> CompletableFuture<T> submitRelaxed(Database.Work<T> work) {
+        return onDatabase(database -> database.submitRelaxed(work));
+    }
+
+    /**
+     * Runs work on the database thread and waits until it ran, not until it is committed; see
+     * {@link Database#submitBeforeCommit}. Rethrows its failure as it was thrown.
+     */
+    <T> T callBeforeCommit(Database.Work<T> work) {
+        return await(onDatabase(database -> database.submitBeforeCommit(work)));
     }
 
     /** Runs work and waits until it is committed, rethrowing its failure as it was thrown. */
     <T> T call(Database.Work<T> work) {
-        CompletableFuture<T> future;
+        return await(onDatabase(database -> database.call(work)));
+    }
+
+    /** Hands work to the current database file; a move to another file waits until this returns. */
+    private <T> CompletableFuture<T> onDatabase(Function<Database, CompletableFuture<T>> handOver) {
         reopening.readLock().lock();
         try {
-            future = database.call(work);
+            return handOver.apply(database);
         } finally {
             reopening.readLock().unlock();
         }
-        return await(future);
     }
 
     static <T> T await(CompletableFuture<T> future) {

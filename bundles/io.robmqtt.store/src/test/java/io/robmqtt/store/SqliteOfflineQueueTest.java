@@ -208,6 +208,38 @@ class SqliteOfflineQueueTest {
     }
 
     @Test
+    void aMoveThatReturnedBeforeItsCommitIsCommittedWhenTheStoreCloses() {
+        open(settings());
+        queue.enqueue(C, message("a", 5));
+        queue.enqueue(C, message("b", 5));
+        queue.enqueue(C, message("c", 5));
+
+        assertThat(topics(queue.moveToInflight(C, 2))).containsExactly("a", "b");
+        store.close(); // at once: well within the 20 ms a relaxed commit may wait
+
+        open(settings());
+        assertThat(topics(new SqliteInflightStore(store, clock).list(C))).containsExactly("a", "b");
+        assertThat(topics(queue.peek(C, 10))).containsExactly("c");
+    }
+
+    @Test
+    void aMoveAndARemovalPendingTheirCommitAreSeenByLaterWorkAndCommittedWithDurableWork() {
+        open(settings());
+        SqliteInflightStore inflight = new SqliteInflightStore(store, clock);
+        queue.enqueue(C, message("a", 5));
+        queue.enqueue(C, message("b", 5));
+        List<StoredMessage> moved = queue.moveToInflight(C, 1);
+        inflight.removeAsync(C, List.of(moved.get(0).sequence()));
+
+        assertThat(inflight.count(C)).isZero(); // later work sees both before their commit
+        assertThat(topics(queue.moveToInflight(C, 10))).containsExactly("b");
+        queue.enqueue(C, message("c", 5)); // durable: commits everything before it too
+
+        assertThat(topics(inflight.list(C))).containsExactly("b");
+        assertThat(topics(queue.peek(C, 10))).containsExactly("c");
+    }
+
+    @Test
     void concurrentPublishersKeepEachPublishersOrderAndLoseNothing() throws Exception {
         open(settings().maxQueueSize(10_000));
         int threads = 16;

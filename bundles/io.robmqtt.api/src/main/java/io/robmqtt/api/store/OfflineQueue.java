@@ -54,8 +54,13 @@ public interface OfflineQueue {
 
     /**
      * Takes the next messages out of the queue and records them in the {@link InflightStore} of the same store,
-     * atomically and durably: a message is always in one of the two, never in neither. This is how a connection
-     * drains its queue.
+     * atomically: a message is always in one of the two, never in neither. This is how a connection drains its
+     * queue.
+     *
+     * <p>Returns as soon as the move is made, without waiting for it to be durable, so that the caller can send
+     * the messages while the move is committed. That is safe because the move is atomic: if it is lost (the
+     * process dies or the commit fails), the messages are still in the queue and are sent again, which is a
+     * duplicate and never a loss. Work done after this call sees the move.
      *
      * @param connection the connection's name
      * @param limit the most messages to take, at least 1
