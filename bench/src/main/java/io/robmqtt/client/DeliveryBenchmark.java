@@ -181,6 +181,10 @@ public final class DeliveryBenchmark {
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(TIMEOUT_S, TimeUnit.SECONDS);
             double rate = messages / ((System.nanoTime() - start) / 1e9);
             printThreadCpu("robmqtt publish", cpu, messages);
+            if (THREAD_CPU) {
+                System.out.printf("  %d of %d messages took the queue (no window permit free, or the queue not empty)%n",
+                        connection.counters().queued.sum(), messages);
+            }
             return rate;
         } finally {
             connection.shutdown();

@@ -87,8 +87,6 @@ final class Database implements AutoCloseable {
     private final ReentrantLock writing = new ReentrantLock();
     private boolean connectionClosed;
     private final Thread thread;
-    /** Null when SQLite checkpoints inside commits itself. */
-    private final Checkpointer checkpointer;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private boolean deletesRows;
     private final Transaction transaction = new Transaction() {
@@ -153,7 +151,6 @@ final class Database implements AutoCloseable {
         DatabaseFile.Opened opened = DatabaseFile.open(file, synchronous, clock);
         this.connection = opened.connection();
         this.recoveredFromCorruption = opened.recoveredFromCorruption();
-        this.checkpointer = Checkpointer.start(file, synchronous, connection);
         try (Statement statement = connection.createStatement()) {
             if (previous != null) {
                 MessageMigration.moveFrom(connection, previous);
@@ -370,9 +367,6 @@ final class Database implements AutoCloseable {
     private void commit() throws SQLException {
         saveSequence();
         connection.commit();
-        if (checkpointer != null) {
-            checkpointer.committed();
-        }
         open = false;
         commitBy = 0;
         List<Ran> committed = awaitingCommit;
@@ -447,9 +441,6 @@ final class Database implements AutoCloseable {
     }
 
     private void closeConnection() {
-        if (checkpointer != null) {
-            checkpointer.close();
-        }
         try {
             for (PreparedStatement statement : statements.values()) {
                 statement.close();
