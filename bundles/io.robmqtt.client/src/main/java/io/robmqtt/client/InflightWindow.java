@@ -19,6 +19,16 @@ final class InflightWindow {
         return permits.tryAcquire();
     }
 
+    /** Waits up to {@code millis} for a permit; false on time-out or interrupt (the interrupt is kept). */
+    boolean tryAcquire(long millis) {
+        try {
+            return permits.tryAcquire(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Waits for a permit while {@code alive} holds; false when the session ended first. */
     boolean acquire(BooleanSupplier alive) throws InterruptedException {
         while (alive.getAsBoolean()) {

@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * queueing for one each.
  *
  * <p>Work whose loss is harmless (removing the records of acknowledged messages, moving messages from the queue
- * to inflight) is relaxed: it waits up to 20 ms for the next commit and commits without an fsync, so that a
- * busy drain writes each changed page once per commit rather than once per batch. Commits become durable in
- * order (WAL), so a power loss can undo only the latest relaxed work, which makes a message be sent once more.
+ * to inflight) is relaxed: it is committed with the next durable work or within 20 ms, so that a busy drain
+ * writes each changed page once per commit rather than once per batch, and pays an fsync only that often. A
+ * crash or power loss before that commit undoes the latest relaxed work, which makes a message be sent once
+ * more, and never anything committed before it.
  *
  * <p>A unit of work may refuse ({@link QueueFullException}) only before it writes anything; that fails the unit
  * alone. Any other failure rolls back the whole batch and fails every unit in it, so nothing half-written is
@@ -70,8 +71,8 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * Work and its future. Durable work needs an fsync at its commit (under synchronous=FULL). An early task's
-     * future completes as soon as the work ran, before the commit.
+     * Work and its future. Durable work is committed at once; relaxed work may wait for the next commit. An
+     * early task's future completes as soon as the work ran, before the commit.
      */
     private record Task<T>(Work<T> work, CompletableFuture<T> future, boolean durable, boolean early) {}
 
@@ -117,10 +118,6 @@ final class Database implements AutoCloseable {
     };
     private long lastSequence;
     private long savedSequence;
-    /** synchronous=FULL: batches with durable work commit with an fsync, the others without. */
-    private final boolean fsyncDurableWork;
-    /** Whether the connection's synchronous level is FULL now. */
-    private boolean fsyncing;
     // The open transaction; changed only by the thread holding #writing.
     /** Whether work ran since the last commit. */
     private boolean open;
@@ -145,8 +142,6 @@ final class Database implements AutoCloseable {
      */
     Database(Path file, Synchronous synchronous, Clock clock, Runnable onRollback, Path previous) {
         this.file = file;
-        this.fsyncDurableWork = synchronous == Synchronous.FULL;
-        this.fsyncing = fsyncDurableWork;
         this.onRollback = onRollback;
         DatabaseFile.Opened opened = DatabaseFile.open(file, synchronous, clock);
         this.connection = opened.connection();
@@ -184,10 +179,10 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs work on the database thread; the future completes after the work was committed, but that commit
-     * need not be durable at once: a power loss may undo it (never the durable work committed before it, nor
-     * leave it half done). For work whose loss is harmless, such as removing the record of an acknowledged
-     * message: it is then sent once more.
+     * Runs work on the database thread; the future completes after the work was committed, which may be up
+     * to {@value #RELAXED_COMMIT_NANOS} ns later: a crash meanwhile undoes it (never leaves it half done). For
+     * work whose loss is harmless, such as removing the record of an acknowledged message: it is then sent once
+     * more.
      */
     <T> CompletableFuture<T> submitRelaxed(Work<T> work) {
         CompletableFuture<T> future = enqueue(work, false, false);
@@ -197,7 +192,7 @@ final class Database implements AutoCloseable {
 
     /**
      * Runs work on the database thread; the future completes as soon as the work ran, before its transaction
-     * is committed, and the commit is relaxed as in {@link #submitRelaxed}. For work whose loss is harmless: if
+     * is committed, and the commit may wait as in {@link #submitRelaxed}. For work whose loss is harmless: if
      * the commit fails (or the process dies first), the work is rolled back after its caller saw it succeed,
      * and later work sees the rows as they were before it.
      */
@@ -305,19 +300,13 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs a batch in the open transaction. Durable work is committed at once, with an fsync under
-     * synchronous=FULL. Relaxed work is committed with the next durable work, or within
-     * {@value #RELAXED_COMMIT_NANOS} ns, without an fsync: fewer commits write each changed page fewer times.
+     * Runs a batch in the open transaction. Durable work is committed at once. Relaxed work is committed with
+     * the next durable work, or within {@value #RELAXED_COMMIT_NANOS} ns: fewer commits write each changed page
+     * fewer times, and cost fewer fsyncs.
      */
     private void runBatch(List<Task<?>> batch) {
         boolean durable = batch.stream().anyMatch(Task::durable);
         try {
-            if (durable && open && fsyncDurableWork && !fsyncing) {
-                commit(); // the level changes only between transactions: finish the relaxed one first
-            }
-            if (!open) {
-                setFsync(durable && fsyncDurableWork);
-            }
             open = true;
             for (Task<?> task : batch) {
                 Object result = null;
@@ -407,24 +396,6 @@ final class Database implements AutoCloseable {
             task.future().complete((T) result);
         } else {
             task.future().completeExceptionally(failure);
-        }
-    }
-
-    /**
-     * Sets whether the next commit fsyncs, before the batch writes anything. In WAL mode commits become durable
-     * in order: an fsync makes every commit before it durable too, and a power loss can only undo the latest
-     * relaxed commits. SQLite changes the level only outside a transaction, and the driver opens the next one
-     * at each commit: leaving and re-entering manual commit closes that empty transaction and opens another.
-     */
-    private void setFsync(boolean fsync) throws SQLException {
-        if (fsync != fsyncing) {
-            connection.setAutoCommit(true);
-            try (Statement pragma = connection.createStatement()) {
-                pragma.execute(fsync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-            } finally {
-                connection.setAutoCommit(false);
-            }
-            fsyncing = fsync;
         }
     }
 
