@@ -39,12 +39,15 @@ public final class DeliveryBenchmark {
     private static final int BACKLOG = Integer.getInteger("bench.backlog", 100_000);
     private static final long TIMEOUT_S = 300;
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    private static final int ASYNC_OUTSTANDING = 1_000;
     private static final byte[] PAYLOAD = new byte[64];
-    /** "publish" or "drain" to measure only that (for profiling); raw Paho is always measured. */
+    /** "publish", "async" or "drain" to measure only that (for profiling); raw Paho is always measured. */
     private static final String ONLY = System.getProperty("bench.only", "");
 
     /** With -Dbench.threads=true, prints the CPU time each thread of this JVM used in each timed phase. */
     private static final boolean THREAD_CPU = Boolean.getBoolean("bench.threads");
+    /** CPU time of the publishing threads that have ended. */
+    private static final LongAdder PUBLISHER_CPU = new LongAdder();
 
     private DeliveryBenchmark() {}
 
@@ -68,6 +71,7 @@ public final class DeliveryBenchmark {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         java.util.Map<String, Long> cpu = new java.util.HashMap<>();
         cpu.put("(whole machine, busy)", machineBusyNanos());
+        cpu.put("(the " + THREADS + " publishing threads)", PUBLISHER_CPU.sum());
         for (long id : mx.getAllThreadIds()) {
             java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
             long t = mx.getThreadCpuTime(id);
@@ -102,20 +106,25 @@ public final class DeliveryBenchmark {
             double[] pahoRuns = new double[ROUNDS];
             double[] durableRuns = new double[ROUNDS];
             double[] drainRuns = new double[ROUNDS];
+            double[] asyncRuns = new double[ROUNDS];
             for (int round = 0; round < ROUNDS; round++) { // interleaved, so drift on the machine hits each alike
                 pahoRuns[round] = rawPaho(uri, MESSAGES);
-                durableRuns[round] = ONLY.equals("drain") ? 0 : robmqtt(dir.resolve("e2e-" + round + ".db"), uri, MESSAGES);
-                drainRuns[round] = ONLY.equals("publish") ? 0 : drain(dir.resolve("drain-" + round + ".db"), dir, BACKLOG);
-                System.out.printf("round %d: raw Paho %.0f, robmqtt publish %.0f, drain %.0f msg/s%n", round + 1,
-                        pahoRuns[round], durableRuns[round], drainRuns[round]);
+                durableRuns[round] = runs("publish") ? robmqtt(dir.resolve("e2e-" + round + ".db"), uri, MESSAGES) : 0;
+                asyncRuns[round] = runs("async") ? robmqttAsync(dir.resolve("async-" + round + ".db"), uri, MESSAGES) : 0;
+                drainRuns[round] = runs("drain") ? drain(dir.resolve("drain-" + round + ".db"), dir, BACKLOG) : 0;
+                System.out.printf("round %d: raw Paho %.0f, robmqtt publish %.0f, publishAsync %.0f, drain %.0f msg/s%n",
+                        round + 1, pahoRuns[round], durableRuns[round], asyncRuns[round], drainRuns[round]);
             }
             double paho = median(pahoRuns);
             double durable = median(durableRuns);
             double drain = median(drainRuns);
+            double async = median(asyncRuns);
             System.out.printf("%nmedians of %d rounds:%n", ROUNDS);
             System.out.printf("%-58s %9.0f msg/s%n", "raw Paho, MemoryPersistence (reference)", paho);
             System.out.printf("%-58s %9.0f msg/s  %.2f x raw Paho%n", "robmqtt publish, durable (synchronous=FULL)",
                     durable, durable / paho);
+            System.out.printf("%-58s %9.0f msg/s  %.2f x raw Paho%n", "robmqtt publishAsync, durable, <= "
+                    + ASYNC_OUTSTANDING + " outstanding", async, async / paho);
             System.out.printf("%-58s %9.0f msg/s  %.2f x raw Paho%n", "robmqtt drain of a " + BACKLOG
                     + "-message backlog after reconnect", drain, drain / paho);
             System.out.printf("%ntarget durable publish >= 0.80 x raw Paho: %.2f %s%n", durable / paho,
@@ -127,6 +136,10 @@ public final class DeliveryBenchmark {
             broker.waitFor(10, TimeUnit.SECONDS);
             deleteTree(dir);
         }
+    }
+
+    private static boolean runs(String phase) {
+        return ONLY.isEmpty() || ONLY.equals(phase);
     }
 
     private static double rawPaho(String uri, int messages) throws Exception {
@@ -168,7 +181,7 @@ public final class DeliveryBenchmark {
         SqliteStore store = store(db);
         MqttConnection connection = connection(store, uri);
         try {
-            awaitConnected(connection);
+            awaitLive(connection); // the steady state; the way through the queue is what the drain measures
             List<CompletableFuture<Void>> done = new ArrayList<>(messages);
             java.util.Map<String, Long> cpu = threadCpu();
             long start = System.nanoTime();
@@ -185,6 +198,42 @@ public final class DeliveryBenchmark {
                 System.out.printf("  %d of %d messages took the queue (no window permit free, or the queue not empty)%n",
                         connection.counters().queued.sum(), messages);
             }
+            return rate;
+        } finally {
+            connection.shutdown();
+            store.close();
+        }
+    }
+
+    /**
+     * publishAsync from the same threads, each message counted when the broker acknowledged it; at most
+     * {@value #ASYNC_OUTSTANDING} accepted and not yet acknowledged at a time, so that the stored messages
+     * share fsyncs the way a producer with a buffer would let them.
+     */
+    private static double robmqttAsync(Path db, String uri, int messages) throws Exception {
+        SqliteStore store = store(db);
+        MqttConnection connection = connection(store, uri);
+        try {
+            awaitLive(connection);
+            Semaphore outstanding = new Semaphore(ASYNC_OUTSTANDING);
+            LongAdder delivered = new LongAdder();
+            LongAdder failed = new LongAdder();
+            java.util.Map<String, Long> cpu = threadCpu();
+            long start = System.nanoTime();
+            runThreads(messages, i -> {
+                outstanding.acquire();
+                connection.publishAsync(new OutgoingMessage("bench/async", PAYLOAD, 1, false, 1))
+                        .thenCompose(Delivery::completion).whenComplete((ok, failure) -> {
+                            (failure == null ? delivered : failed).increment();
+                            outstanding.release();
+                        });
+            });
+            awaitCount(delivered, messages - failed.sum());
+            if (failed.sum() > 0) {
+                throw new IllegalStateException(failed.sum() + " asynchronous publishes failed");
+            }
+            double rate = messages / ((System.nanoTime() - start) / 1e9);
+            printThreadCpu("robmqtt publishAsync", cpu, messages);
             return rate;
         } finally {
             connection.shutdown();
@@ -257,6 +306,16 @@ public final class DeliveryBenchmark {
         return connection;
     }
 
+    private static void awaitLive(MqttConnection connection) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!connection.router().isLive()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("robmqtt did not go live within 30 s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
     private static void awaitConnected(MqttConnection connection) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!connection.connected()) {
@@ -294,6 +353,8 @@ public final class DeliveryBenchmark {
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
+                } finally {
+                    PUBLISHER_CPU.add(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                 }
             });
             thread.start();

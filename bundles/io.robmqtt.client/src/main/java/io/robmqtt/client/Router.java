@@ -91,4 +91,9 @@ final class Router {
     synchronized PahoSession current() {
         return current;
     }
+
+    /** Whether publishes go straight to the broker now. */
+    synchronized boolean isLive() {
+        return live != null && live.alive();
+    }
 }

@@ -59,6 +59,9 @@ final class DatabaseFile {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(synchronous.name()));
         config.setBusyTimeout(5_000);
+        // The driver otherwise runs "SELECT last_insert_rowid()" after every insert for getGeneratedKeys, which
+        // robmqtt never calls (it gives the sequences itself): that halves the cost of a row insert.
+        config.setGetGeneratedKeys(false);
         SQLiteDataSource source = new SQLiteDataSource(config);
         source.setUrl("jdbc:sqlite:" + file);
         Connection connection = source.getConnection();
