@@ -8,7 +8,10 @@ import java.sql.Statement;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
-/** The references: plain JDBC inserts into a table shaped like robmqtt's queue, WAL, synchronous FULL. */
+/**
+ * The references: plain JDBC inserts into a table shaped like robmqtt's queue, WAL, synchronous FULL, and the
+ * driver's generated-keys query off, as in robmqtt's store.
+ */
 final class RawSqlite implements AutoCloseable {
     private final Connection connection;
     private final PreparedStatement insert;
@@ -18,6 +21,7 @@ final class RawSqlite implements AutoCloseable {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setGetGeneratedKeys(false); // as robmqtt's store: the reference gets the same driver settings
         SQLiteDataSource source = new SQLiteDataSource(config);
         source.setUrl("jdbc:sqlite:" + file);
         connection = source.getConnection();
