@@ -124,6 +124,8 @@ final class Database implements AutoCloseable {
     /** When the open transaction, holding relaxed work only, is to be committed at the latest. */
     private long commitBy;
     private List<Ran> awaitingCommit = new ArrayList<>();
+    /** Units of work run since the last commit, early ones included. */
+    private int uncommittedUnits;
     private volatile boolean closed;
 
     /**
@@ -322,10 +324,14 @@ final class Database implements AutoCloseable {
                     awaitingCommit.add(new Ran(task, result, refusal));
                 }
             }
-            if (durable || awaitingCommit.size() >= MAX_RELAXED_UNITS) {
-                commit();
-            } else if (commitBy == 0) {
+            uncommittedUnits += batch.size();
+            if (commitBy == 0) {
                 commitBy = System.nanoTime() + RELAXED_COMMIT_NANOS;
+            }
+            // also checked here, not only when idle: a drain that never lets the queue of work run dry must
+            // still commit every 20 ms
+            if (durable || uncommittedUnits >= MAX_RELAXED_UNITS || System.nanoTime() - commitBy >= 0) {
+                commit();
             }
         } catch (SQLException | RuntimeException e) {
             abort(batch, failure(e));
@@ -358,6 +364,7 @@ final class Database implements AutoCloseable {
         connection.commit();
         open = false;
         commitBy = 0;
+        uncommittedUnits = 0;
         List<Ran> committed = awaitingCommit;
         awaitingCommit = new ArrayList<>();
         for (Ran ran : committed) {
@@ -381,6 +388,7 @@ final class Database implements AutoCloseable {
         }
         open = false;
         commitBy = 0;
+        uncommittedUnits = 0;
         deletesRows = false;
         savedSequence = -1;
         onRollback.run();
