@@ -27,6 +27,7 @@ final class PahoSession implements MqttCallbackExtended {
     private static final Logger LOG = LoggerFactory.getLogger(PahoSession.class);
     private static final long QUIESCE_MILLIS = 1_000;
     private static final long DISCONNECT_WAIT_MILLIS = 5_000;
+    private static final ThreadLocal<Boolean> ACKNOWLEDGING = new ThreadLocal<>();
 
     /** What the session reports; called on Paho's threads. */
     interface Events {
@@ -264,13 +265,26 @@ final class PahoSession implements MqttCallbackExtended {
         // acknowledgements are handled per message by AckListener
     }
 
+    /**
+     * Whether the current thread is delivering an acknowledgement, with the {@code Delivery} completions that
+     * run on it. Such a thread must never wait for a window permit: only it could free one.
+     */
+    static boolean onAcknowledgementThread() {
+        return ACKNOWLEDGING.get() != null;
+    }
+
     private final class AckListener implements IMqttActionListener {
         @Override
         public void onSuccess(IMqttToken token) {
             long sequence = (Long) token.getUserContext();
             sent.remove(sequence);
             window.release();
-            events.acknowledged(PahoSession.this, sequence);
+            ACKNOWLEDGING.set(Boolean.TRUE);
+            try {
+                events.acknowledged(PahoSession.this, sequence);
+            } finally {
+                ACKNOWLEDGING.remove();
+            }
         }
 
         @Override
@@ -278,7 +292,12 @@ final class PahoSession implements MqttCallbackExtended {
             long sequence = (Long) token.getUserContext();
             sent.remove(sequence);
             window.release();
-            events.sendFailed(PahoSession.this, sequence, cause);
+            ACKNOWLEDGING.set(Boolean.TRUE);
+            try {
+                events.sendFailed(PahoSession.this, sequence, cause);
+            } finally {
+                ACKNOWLEDGING.remove();
+            }
         }
     }
 }

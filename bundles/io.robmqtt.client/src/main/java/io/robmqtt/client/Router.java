@@ -19,7 +19,8 @@ final class Router {
      * {@link #enqueueDone}. When the session is live but its window full, waits up to
      * {@value #PERMIT_WAIT_MILLIS} ms for an acknowledgement to free a permit: a healthy broker frees one in far
      * less, and the message is spared the longer way through the queue. A broker that acknowledges nothing in
-     * that time sends the message, and everything after it, to the queue.
+     * that time sends the message, and everything after it, to the queue. A publish made from a completion of
+     * a {@code Delivery} never waits: it runs on the thread that frees permits.
      */
     PahoSession routeDirect() {
         PahoSession candidate;
@@ -28,7 +29,7 @@ final class Router {
                 return live;
             }
             candidate = live != null && live.alive() ? live : null;
-            if (candidate == null) {
+            if (candidate == null || PahoSession.onAcknowledgementThread()) {
                 enqueueStarted();
                 return null;
             }

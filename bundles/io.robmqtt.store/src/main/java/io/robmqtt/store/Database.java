@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -200,7 +201,14 @@ final class Database implements AutoCloseable {
      */
     <T> CompletableFuture<T> submitBeforeCommit(Work<T> work) {
         CompletableFuture<T> future = enqueue(work, false, true);
-        LockSupport.unpark(thread);
+        if (writing.isHeldByCurrentThread()) {
+            // called from work or a completion on the writing thread: the database thread cannot run it now
+            while (!future.isDone()) {
+                runOneBatch();
+            }
+        } else {
+            LockSupport.unpark(thread);
+        }
         return future;
     }
 
@@ -258,8 +266,8 @@ final class Database implements AutoCloseable {
                 } finally {
                     writing.unlock();
                 }
-                if (!tasks.isEmpty()) {
-                    continue; // work came while we took the lock, whose wait may have used up its unpark
+                if (!tasks.isEmpty() || closed) {
+                    continue; // work or close() came while we took the lock, whose wait may have used its unpark
                 }
                 if (wait > 0) {
                     LockSupport.parkNanos(this, wait);
@@ -308,7 +316,13 @@ final class Database implements AutoCloseable {
      */
     private void runBatch(List<Task<?>> batch) {
         boolean durable = batch.stream().anyMatch(Task::durable);
+        Savepoint savepoint = null;
+        int awaitingBefore = awaitingCommit.size();
+        List<Ran> ranEarly = new ArrayList<>();
         try {
+            if (open) {
+                savepoint = connection.setSavepoint(); // a failing batch then undoes itself, not earlier work
+            }
             open = true;
             for (Task<?> task : batch) {
                 Object result = null;
@@ -318,24 +332,49 @@ final class Database implements AutoCloseable {
                 } catch (QueueFullException e) {
                     refusal = e;
                 }
-                if (task.early()) {
-                    complete(task, result, refusal);
-                } else {
-                    awaitingCommit.add(new Ran(task, result, refusal));
-                }
+                (task.early() ? ranEarly : awaitingCommit).add(new Ran(task, result, refusal));
+            }
+            if (savepoint != null) {
+                connection.releaseSavepoint(savepoint);
+                savepoint = null;
             }
             uncommittedUnits += batch.size();
             if (commitBy == 0) {
                 commitBy = System.nanoTime() + RELAXED_COMMIT_NANOS;
             }
-            // also checked here, not only when idle: a drain that never lets the queue of work run dry must
-            // still commit every 20 ms
+            // The deadline is checked here too, not only when idle: a drain that never lets the work run dry
+            // must still commit every 20 ms. Early work is told "done" only after a durable commit of its
+            // batch: it may have read this batch's new rows (the move of a message just queued), and must not
+            // send them before they are durable.
             if (durable || uncommittedUnits >= MAX_RELAXED_UNITS || System.nanoTime() - commitBy >= 0) {
                 commit();
             }
+            ranEarly.forEach(ran -> complete(ran.task(), ran.result(), ran.refusal()));
         } catch (SQLException | RuntimeException e) {
-            abort(batch, failure(e));
+            if (savepoint == null || !undoBatch(batch, savepoint, awaitingBefore, failure(e))) {
+                abort(batch, failure(e));
+            }
         }
+    }
+
+    /**
+     * Undoes a failed batch alone, keeping the relaxed work before it (moves whose messages were sent already,
+     * removals of acknowledged records). False if even that failed: then everything must be rolled back.
+     */
+    private boolean undoBatch(List<Task<?>> batch, Savepoint savepoint, int awaitingBefore, StoreException failure) {
+        try {
+            connection.rollback(savepoint);
+            connection.releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+            return false;
+        }
+        LOG.error("event=store_batch_failed file={} units={}: {}", file, batch.size(), failure.getMessage());
+        awaitingCommit.subList(awaitingBefore, awaitingCommit.size()).clear();
+        savedSequence = -1;
+        onRollback.run();
+        batch.forEach(task -> task.future().completeExceptionally(failure));
+        return true;
     }
 
     /** Commits relaxed work that waited long enough; returns nanoseconds to wait for that, or -1 for none. */

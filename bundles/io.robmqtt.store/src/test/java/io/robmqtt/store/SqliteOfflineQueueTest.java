@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.QueueFullException;
 import io.robmqtt.api.QueueStatistics;
+import io.robmqtt.api.StoreException;
 import io.robmqtt.api.store.Enqueued;
 import io.robmqtt.api.store.StoredMessage;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -237,6 +240,45 @@ class SqliteOfflineQueueTest {
 
         assertThat(topics(inflight.list(C))).containsExactly("b");
         assertThat(topics(queue.peek(C, 10))).containsExactly("c");
+    }
+
+    @Test
+    void aFailingBatchUndoesItselfAndNotTheMovesBeforeIt() {
+        open(settings());
+        SqliteInflightStore inflight = new SqliteInflightStore(store, clock);
+        queue.enqueue(C, message("a", 5));
+        queue.enqueue(C, message("b", 5));
+        assertThat(topics(queue.moveToInflight(C, 1))).containsExactly("a"); // sent at once by a drain
+
+        assertThatThrownBy(() -> store.call(tx -> {
+            try (var statement = tx.connection().createStatement()) {
+                statement.execute("INSERT INTO no_such_table VALUES (1)");
+            }
+            return null;
+        })).isInstanceOf(StoreException.class);
+
+        // "a" was sent: had the failure rolled back its move, it would be queued, and sent (or evicted) again
+        assertThat(topics(inflight.list(C))).containsExactly("a");
+        assertThat(topics(queue.peek(C, 10))).containsExactly("b");
+    }
+
+    @Test
+    void aMoveMadeFromACompletionOnTheDatabaseThreadDoesNotWaitForItself() throws Exception {
+        open(settings());
+        CountDownLatch release = new CountDownLatch(1);
+        store.submit(tx -> { // holds the database thread until released
+            try {
+                return release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+        CompletableFuture<List<StoredMessage>> moved = queue.enqueueAsync(C, message("a", 5)).toCompletableFuture()
+                .thenApply(enqueued -> queue.moveToInflight(C, 1)); // attached before it can complete
+        release.countDown();
+
+        assertThat(topics(moved.get(10, TimeUnit.SECONDS))).containsExactly("a");
     }
 
     @Test
