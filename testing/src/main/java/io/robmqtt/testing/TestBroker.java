@@ -22,10 +22,13 @@ public final class TestBroker implements AutoCloseable {
     private final List<String> command;
     private final Path config;
     private final int port;
+    /** A line the broker prints once it serves clients, or null where accepting connections means that. */
+    private final String readyLine;
     private Process process;
 
     private TestBroker(Path executable, Path dir, int port, String... listenerLines) throws IOException {
         this.port = port;
+        this.readyLine = null;
         this.command = List.of(executable.toString(), "-c", dir.resolve("mosquitto-" + port + ".conf").toString());
         this.config = Path.of(command.get(2));
         boolean ownAuth = String.join("\n", listenerLines).contains("allow_anonymous");
@@ -46,6 +49,10 @@ public final class TestBroker implements AutoCloseable {
     /** A Moquette broker process: anonymous, in memory, on 127.0.0.1:port. */
     private TestBroker(Path moquetteJar, Path dir, int port) {
         this.port = port;
+        // Moquette accepts connections a moment before it serves them, and drops a client that comes in that
+        // moment (a test's subscriber saw "Connection lost" at subscribe). Our launcher prints this line once
+        // Moquette's start has returned.
+        this.readyLine = "listening on 127.0.0.1:" + port;
         this.config = dir.resolve("moquette-" + port + ".conf");
         this.command = List.of(ChildProcesses.java(), "-Xmx256m", "-jar", moquetteJar.toString(),
                 Integer.toString(port));
@@ -127,6 +134,7 @@ public final class TestBroker implements AutoCloseable {
 
     public void startProcess() throws IOException {
         Path log = config.resolveSibling("broker-" + port + ".log");
+        long logBefore = Files.exists(log) ? Files.size(log) : 0; // a restart appends to the same log
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         // Alive as well as accepting: another program on the port must not pass for our broker.
@@ -136,8 +144,17 @@ public final class TestBroker implements AutoCloseable {
                         throw new IllegalStateException(command.get(0) + " exited with " + process.exitValue()
                                 + " before listening on " + port + " (log: " + log + ")");
                     }
-                    return accepting();
+                    return accepting() && (readyLine == null || printedSince(log, logBefore, readyLine));
                 });
+    }
+
+    private static boolean printedSince(Path log, long offset, String line) {
+        try {
+            String text = Files.readString(log);
+            return text.indexOf(line, (int) Math.min(offset, text.length())) >= 0;
+        } catch (IOException e) {
+            return false; // not written yet
+        }
     }
 
     /** SIGKILL: the broker loses whatever it held in memory. */
