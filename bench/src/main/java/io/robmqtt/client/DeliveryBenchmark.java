@@ -7,6 +7,9 @@ import io.robmqtt.store.SqliteOfflineQueue;
 import io.robmqtt.store.SqliteStore;
 import io.robmqtt.store.StoreConfig;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,6 +17,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -67,13 +71,13 @@ public final class DeliveryBenchmark {
         }
     }
 
-    private static java.util.Map<String, Long> threadCpu() {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        java.util.Map<String, Long> cpu = new java.util.HashMap<>();
+    private static Map<String, Long> threadCpu() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> cpu = new HashMap<>();
         cpu.put("(whole machine, busy)", machineBusyNanos());
         cpu.put("(the " + THREADS + " publishing threads)", PUBLISHER_CPU.sum());
         for (long id : mx.getAllThreadIds()) {
-            java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+            ThreadInfo info = mx.getThreadInfo(id);
             long t = mx.getThreadCpuTime(id);
             if (info != null && t > 0) {
                 cpu.merge(info.getThreadName().replaceAll("[0-9]+", "N"), t, Long::sum);
@@ -82,14 +86,14 @@ public final class DeliveryBenchmark {
         return cpu;
     }
 
-    private static void printThreadCpu(String phase, java.util.Map<String, Long> before, int messages) {
+    private static void printThreadCpu(String phase, Map<String, Long> before, int messages) {
         if (!THREAD_CPU) {
             return;
         }
-        java.util.Map<String, Long> after = threadCpu();
+        Map<String, Long> after = threadCpu();
         System.out.printf("  CPU per message by thread, %s:%n", phase);
-        after.entrySet().stream().map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-                .filter(e -> e.getValue() > 0).sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+        after.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .limit(12).forEach(e -> System.out.printf("    %-40s %6.2f us%n", e.getKey(), e.getValue() / 1e3 / messages));
     }
 
@@ -163,7 +167,7 @@ public final class DeliveryBenchmark {
                 System.err.println("raw Paho publish failed: " + cause);
             }
         };
-        java.util.Map<String, Long> cpu = threadCpu();
+        Map<String, Long> cpu = threadCpu();
         long start = System.nanoTime();
         runThreads(messages, i -> {
             window.acquire();
@@ -183,7 +187,7 @@ public final class DeliveryBenchmark {
         try {
             awaitLive(connection); // the steady state; the way through the queue is what the drain measures
             List<CompletableFuture<Void>> done = new ArrayList<>(messages);
-            java.util.Map<String, Long> cpu = threadCpu();
+            Map<String, Long> cpu = threadCpu();
             long start = System.nanoTime();
             runThreads(messages, i -> {
                 Delivery d = connection.publish(new OutgoingMessage("bench/robmqtt", PAYLOAD, 1, false, 1));
@@ -218,7 +222,7 @@ public final class DeliveryBenchmark {
             Semaphore outstanding = new Semaphore(ASYNC_OUTSTANDING);
             LongAdder delivered = new LongAdder();
             LongAdder failed = new LongAdder();
-            java.util.Map<String, Long> cpu = threadCpu();
+            Map<String, Long> cpu = threadCpu();
             long start = System.nanoTime();
             runThreads(messages, i -> {
                 outstanding.acquire();
@@ -258,7 +262,7 @@ public final class DeliveryBenchmark {
                 delivered.add(q.join().completion().toCompletableFuture());
             }
             broker = startMosquitto(dir, port);
-            java.util.Map<String, Long> cpu = threadCpu();
+            Map<String, Long> cpu = threadCpu();
             awaitConnected(connection);
             long start = System.nanoTime();
             CompletableFuture.allOf(delivered.toArray(CompletableFuture[]::new)).get(TIMEOUT_S, TimeUnit.SECONDS);
@@ -354,7 +358,7 @@ public final class DeliveryBenchmark {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 } finally {
-                    PUBLISHER_CPU.add(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+                    PUBLISHER_CPU.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                 }
             });
             thread.start();

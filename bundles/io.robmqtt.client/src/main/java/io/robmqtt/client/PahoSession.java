@@ -273,18 +273,22 @@ final class PahoSession implements MqttCallbackExtended {
         return ACKNOWLEDGING.get() != null;
     }
 
+    private static void acknowledging(Runnable report) {
+        ACKNOWLEDGING.set(Boolean.TRUE);
+        try {
+            report.run();
+        } finally {
+            ACKNOWLEDGING.remove();
+        }
+    }
+
     private final class AckListener implements IMqttActionListener {
         @Override
         public void onSuccess(IMqttToken token) {
             long sequence = (Long) token.getUserContext();
             sent.remove(sequence);
             window.release();
-            ACKNOWLEDGING.set(Boolean.TRUE);
-            try {
-                events.acknowledged(PahoSession.this, sequence);
-            } finally {
-                ACKNOWLEDGING.remove();
-            }
+            acknowledging(() -> events.acknowledged(PahoSession.this, sequence));
         }
 
         @Override
@@ -292,12 +296,7 @@ final class PahoSession implements MqttCallbackExtended {
             long sequence = (Long) token.getUserContext();
             sent.remove(sequence);
             window.release();
-            ACKNOWLEDGING.set(Boolean.TRUE);
-            try {
-                events.sendFailed(PahoSession.this, sequence, cause);
-            } finally {
-                ACKNOWLEDGING.remove();
-            }
+            acknowledging(() -> events.sendFailed(PahoSession.this, sequence, cause));
         }
     }
 }

@@ -59,6 +59,13 @@ class SqliteOfflineQueueTest {
         return new OutgoingMessage(topic, topic.getBytes(StandardCharsets.UTF_8), 1, false, priority);
     }
 
+    /** Queues messages of priority 5 with these topics, in this order. */
+    private void enqueue(String... topics) {
+        for (String topic : topics) {
+            queue.enqueue(C, message(topic, 5));
+        }
+    }
+
     private static List<String> topics(List<StoredMessage> messages) {
         return messages.stream().map(m -> m.message().topic()).toList();
     }
@@ -213,9 +220,7 @@ class SqliteOfflineQueueTest {
     @Test
     void aMoveThatReturnedBeforeItsCommitIsCommittedWhenTheStoreCloses() {
         open(settings());
-        queue.enqueue(C, message("a", 5));
-        queue.enqueue(C, message("b", 5));
-        queue.enqueue(C, message("c", 5));
+        enqueue("a", "b", "c");
 
         assertThat(topics(queue.moveToInflight(C, 2))).containsExactly("a", "b");
         store.close(); // at once: well within the 20 ms a relaxed commit may wait
@@ -229,8 +234,7 @@ class SqliteOfflineQueueTest {
     void aMoveAndARemovalPendingTheirCommitAreSeenByLaterWorkAndCommittedWithDurableWork() {
         open(settings());
         SqliteInflightStore inflight = new SqliteInflightStore(store, clock);
-        queue.enqueue(C, message("a", 5));
-        queue.enqueue(C, message("b", 5));
+        enqueue("a", "b");
         List<StoredMessage> moved = queue.moveToInflight(C, 1);
         inflight.removeAsync(C, List.of(moved.get(0).sequence()));
 
@@ -246,8 +250,7 @@ class SqliteOfflineQueueTest {
     void aFailingBatchUndoesItselfAndNotTheMovesBeforeIt() {
         open(settings());
         SqliteInflightStore inflight = new SqliteInflightStore(store, clock);
-        queue.enqueue(C, message("a", 5));
-        queue.enqueue(C, message("b", 5));
+        enqueue("a", "b");
         assertThat(topics(queue.moveToInflight(C, 1))).containsExactly("a"); // sent at once by a drain
 
         assertThatThrownBy(() -> store.call(tx -> {
