@@ -84,6 +84,7 @@ final class Database implements AutoCloseable {
     private final Connection connection;
     private final boolean recoveredFromCorruption;
     private final Runnable onRollback;
+    private final Work<?> endOfBatch;
     private final Queue<Task<?>> tasks = new ConcurrentLinkedQueue<>();
     /** Held by whichever thread runs a batch: the database thread or a caller leading its own batch. */
     private final ReentrantLock writing = new ReentrantLock();
@@ -132,19 +133,16 @@ final class Database implements AutoCloseable {
     /**
      * Opens the file (moving a corrupt one aside) and starts the database thread.
      *
+     * @param endOfBatch run after the work of every batch, in its transaction: work may leave writes to it
      * @param onRollback run on the database thread when a batch could not be committed, so that state kept
      *     in memory about the rows can be reloaded
+     * @param previous a database file this store used before, whose messages are first moved into this one;
+     *     {@code null} for none
      */
-    Database(Path file, Synchronous synchronous, Clock clock, Runnable onRollback) {
-        this(file, synchronous, clock, onRollback, null);
-    }
-
-    /**
-     * Opens the file as above and first moves into it every message stored in {@code previous}, a database
-     * file this store used before; {@code null} for none.
-     */
-    Database(Path file, Synchronous synchronous, Clock clock, Runnable onRollback, Path previous) {
+    Database(Path file, Synchronous synchronous, Clock clock, Work<?> endOfBatch, Runnable onRollback,
+            Path previous) {
         this.file = file;
+        this.endOfBatch = endOfBatch;
         this.onRollback = onRollback;
         DatabaseFile.Opened opened = DatabaseFile.open(file, synchronous, clock);
         this.connection = opened.connection();
@@ -334,6 +332,7 @@ final class Database implements AutoCloseable {
                 }
                 (task.early() ? ranEarly : awaitingCommit).add(new Ran(task, result, refusal));
             }
+            endOfBatch.run(transaction);
             if (savepoint != null) {
                 connection.releaseSavepoint(savepoint);
                 savepoint = null;
@@ -424,6 +423,7 @@ final class Database implements AutoCloseable {
             connection.rollback();
         } catch (SQLException e) {
             failure.addSuppressed(e);
+            restartTransaction(failure);
         }
         open = false;
         commitBy = 0;
@@ -435,6 +435,23 @@ final class Database implements AutoCloseable {
         awaitingCommit = new ArrayList<>();
         lost.forEach(ran -> ran.task().future().completeExceptionally(failure));
         batch.forEach(task -> task.future().completeExceptionally(failure));
+    }
+
+    /**
+     * After some failures (a full disk) SQLite has already rolled the transaction back, so the driver's rollback
+     * fails and it does not begin the next transaction: turning autocommit off again makes it begin one.
+     */
+    private void restartTransaction(StoreException failure) {
+        try {
+            connection.setAutoCommit(true); // fails too, "no transaction is active", but leaves autocommit on
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+        try {
+            connection.setAutoCommit(false);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     @SuppressWarnings("unchecked")

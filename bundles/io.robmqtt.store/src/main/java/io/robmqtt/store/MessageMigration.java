@@ -33,7 +33,7 @@ final class MessageMigration {
             try {
                 statement.execute("BEGIN IMMEDIATE");
                 long offset = sequenceOffset(statement);
-                long moved = copy(statement, Schema.QUEUE, offset) + copy(statement, Schema.INFLIGHT, offset);
+                long moved = copy(statement, offset);
                 statement.execute("COMMIT");
                 LOG.info("event=store_messages_moved from={} messages={}", previous, moved);
             } catch (SQLException e) {
@@ -48,10 +48,10 @@ final class MessageMigration {
     }
 
     private static long sequenceOffset(Statement statement) throws SQLException {
-        try (ResultSet rs = statement.executeQuery("SELECT coalesce((SELECT min(seq) FROM (SELECT seq FROM "
-                + "previous.queue UNION ALL SELECT seq FROM previous.inflight)), 0), "
-                + "max(coalesce((SELECT max(seq) FROM main.queue), 0), coalesce((SELECT max(seq) FROM "
-                + "main.inflight), 0), (SELECT value FROM main.meta WHERE key = 'last_sequence'))")) {
+        String table = Schema.BATCHES;
+        try (ResultSet rs = statement.executeQuery("SELECT coalesce((SELECT min(min(id, first_seq)) FROM previous."
+                + table + "), 0), max(coalesce((SELECT max(max(id, last_seq)) FROM main." + table + "), 0), "
+                + "(SELECT value FROM main.meta WHERE key = 'last_sequence'))")) {
             rs.next();
             long oldest = rs.getLong(1);
             long newest = rs.getLong(2);
@@ -59,10 +59,18 @@ final class MessageMigration {
         }
     }
 
-    private static long copy(Statement statement, String table, long offset) throws SQLException {
-        int moved = statement.executeUpdate("INSERT INTO main." + table + " SELECT seq + " + offset
-                + ", connection, priority, topic, payload, qos, retain, size, stored_at FROM previous." + table);
+    /** Copies the rows, renumbered: a row's messages are numbered from its id, so renumbering needs no parsing. */
+    private static long copy(Statement statement, long offset) throws SQLException {
+        String table = Schema.BATCHES;
+        long messages;
+        try (ResultSet rs = statement.executeQuery("SELECT coalesce(sum(count), 0) FROM previous." + table)) {
+            rs.next();
+            messages = rs.getLong(1);
+        }
+        statement.executeUpdate("INSERT INTO main." + table + " SELECT id + " + offset + ", connection, priority, "
+                + "first_seq + " + offset + ", last_seq + " + offset + ", taken_through + " + offset
+                + ", count, size, stored_at, body FROM previous." + table);
         statement.executeUpdate("DELETE FROM previous." + table);
-        return moved;
+        return messages;
     }
 }

@@ -20,6 +20,13 @@ final class QueueCounters {
         bytes += size;
     }
 
+    /** Adds {@code count} messages of one priority taking {@code size} bytes in all. */
+    synchronized void add(int priority, long count, long size) {
+        countByPriority[priority] += count;
+        this.count += count;
+        bytes += size;
+    }
+
     synchronized void remove(int priority, long size) {
         countByPriority[priority]--;
         count--;

@@ -3,36 +3,34 @@ package io.robmqtt.store;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** The tables of the store. Queue and inflight rows have the same columns. */
+/**
+ * The tables of the store: one row per {@link MessageBatch} (queued and inflight messages alike), and the record
+ * of the last sequence given. Files of the first layout (one row per message) are converted when opened.
+ */
 final class Schema {
-    static final String QUEUE = "queue";
-    static final String INFLIGHT = "inflight";
-
-    private static final String COLUMNS = "(seq INTEGER PRIMARY KEY, connection TEXT NOT NULL, "
-            + "priority INTEGER NOT NULL, topic TEXT NOT NULL, payload BLOB NOT NULL, qos INTEGER NOT NULL, "
-            + "retain INTEGER NOT NULL, size INTEGER NOT NULL, stored_at INTEGER NOT NULL)";
+    static final String BATCHES = "message_batch";
+    static final int VERSION = 2;
 
     private Schema() {}
 
     static void create(Statement statement) throws SQLException {
-        statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + QUEUE + COLUMNS);
-        statement.executeUpdate(
-                "CREATE INDEX IF NOT EXISTS queue_order ON " + QUEUE + "(connection, priority DESC, seq)");
-        statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + INFLIGHT + COLUMNS);
-        // No index on inflight beyond its key: it holds at most max.inflight rows per connection, so a scan is
-        // cheap, while an index costs every send and every acknowledgement a second b-tree write.
-        statement.executeUpdate("DROP INDEX IF EXISTS inflight_order");
+        // No index beyond the key: a connection's rows are read once, when it is first used; after that the
+        // store works from its memory of them and reaches a row by its key.
+        statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + BATCHES + "(id INTEGER PRIMARY KEY, "
+                + "connection TEXT NOT NULL, priority INTEGER NOT NULL, first_seq INTEGER NOT NULL, "
+                + "last_seq INTEGER NOT NULL, taken_through INTEGER NOT NULL, count INTEGER NOT NULL, "
+                + "size INTEGER NOT NULL, stored_at INTEGER NOT NULL, body BLOB NOT NULL)");
         statement.executeUpdate(
                 "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
         statement.executeUpdate("INSERT OR IGNORE INTO meta(key, value) VALUES ('last_sequence', 0)");
-        statement.executeUpdate("PRAGMA user_version = 1");
+        FirstLayout.convert(statement.getConnection());
+        statement.executeUpdate("PRAGMA user_version = " + VERSION);
     }
 
     /** The highest sequence ever given, from the record of it and from the rows themselves. */
     static long lastSequence(Statement statement) throws SQLException {
         try (var rs = statement.executeQuery("SELECT max((SELECT value FROM meta WHERE key = 'last_sequence'), "
-                + "coalesce((SELECT max(seq) FROM " + QUEUE + "), 0), "
-                + "coalesce((SELECT max(seq) FROM " + INFLIGHT + "), 0))")) {
+                + "coalesce((SELECT max(max(id, last_seq)) FROM " + BATCHES + "), 0))")) {
             rs.next();
             return rs.getLong(1);
         }

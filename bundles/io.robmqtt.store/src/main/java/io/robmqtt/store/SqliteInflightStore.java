@@ -3,6 +3,7 @@ package io.robmqtt.store;
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.store.InflightStore;
 import io.robmqtt.api.store.StoredMessage;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -15,8 +16,6 @@ import org.osgi.service.component.annotations.Reference;
 /** InflightService: the {@link InflightStore} on the SQLite store. */
 @Component(name = "io.robmqtt.store.InflightService", configurationPolicy = ConfigurationPolicy.IGNORE)
 public class SqliteInflightStore implements InflightStore {
-    private static final MessageTable TABLE = new MessageTable(Schema.INFLIGHT);
-
     private final SqliteStore store;
     private final Clock clock;
 
@@ -33,46 +32,40 @@ public class SqliteInflightStore implements InflightStore {
     @Override
     public StoredMessage add(String connection, OutgoingMessage message) {
         store.limits().checkPayload(message);
-        return store.call(tx -> {
-            StoredMessage stored = new StoredMessage(tx.nextSequence(), message, clock.millis());
-            TABLE.insert(tx, connection, stored);
-            return stored;
-        });
+        return store.call(tx -> store.rows(tx, connection).addInflight(tx, message, clock.millis()));
     }
 
     @Override
     public void addAll(String connection, List<StoredMessage> messages) {
         store.call(tx -> {
-            for (StoredMessage message : messages) {
-                TABLE.insert(tx, connection, message);
-            }
+            store.rows(tx, connection).addInflight(tx, messages);
             return null;
         });
     }
 
     @Override
     public void remove(String connection, long sequence) {
-        store.call(tx -> {
-            TABLE.delete(tx, connection, List.of(sequence));
-            return null;
-        });
+        store.call(tx -> acknowledge(tx, connection, List.of(sequence)));
     }
 
     @Override
     public CompletionStage<Void> removeAsync(String connection, Collection<Long> sequences) {
-        return store.submitRelaxed(tx -> {
-            TABLE.delete(tx, connection, sequences);
-            return null;
-        });
+        return store.submitRelaxed(tx -> acknowledge(tx, connection, sequences));
     }
 
     @Override
     public List<StoredMessage> list(String connection) {
-        return store.call(tx -> TABLE.select(tx, connection, "", "seq"));
+        return store.call(tx -> store.rows(tx, connection).inflight(tx));
     }
 
     @Override
     public long count(String connection) {
-        return store.call(tx -> TABLE.count(tx, connection));
+        return store.call(tx -> (long) store.rows(tx, connection).inflightCount());
+    }
+
+    private Void acknowledge(Database.Transaction tx, String connection, Collection<Long> sequences)
+            throws SQLException {
+        store.rows(tx, connection).acknowledge(tx, sequences);
+        return null;
     }
 }

@@ -2,11 +2,10 @@ package io.robmqtt.store;
 
 import io.robmqtt.api.StoreException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -36,7 +35,7 @@ public class SqliteStore {
 
     private final Clock clock;
     private final ReadWriteLock reopening = new ReentrantReadWriteLock();
-    private final List<Runnable> resetListeners = new CopyOnWriteArrayList<>();
+    private final StoredRows rows = new StoredRows();
     private final AtomicInteger recoveredCorruptFiles = new AtomicInteger();
     private volatile QueueLimits limits;
     private volatile Database database;
@@ -94,9 +93,12 @@ public class SqliteStore {
         return recoveredCorruptFiles.get();
     }
 
-    /** Runs when state kept in memory about the rows may be stale: a failed commit or another file. */
-    void onReset(Runnable listener) {
-        resetListeners.add(listener);
+    /**
+     * The rows of a connection as the store keeps them in memory; only for work running on the database, whose
+     * changes to them are written at the end of its batch.
+     */
+    ConnectionRows rows(Database.Transaction tx, String connection) throws SQLException {
+        return rows.of(tx, connection);
     }
 
     /** Runs work on the database thread; the future completes once the work is committed. */
@@ -156,7 +158,7 @@ public class SqliteStore {
                 database = open(config, null);
                 return false;
             } finally {
-                resetListeners.forEach(Runnable::run);
+                rows.reset();
             }
             LOG.info("event=store_reopened file={} synchronous={}", next.db_path(), next.db_synchronous());
             return true;
@@ -166,8 +168,10 @@ public class SqliteStore {
     }
 
     private Database open(StoreConfig settings, Path previous) {
-        Database opened = new Database(Path.of(settings.db_path()), settings.db_synchronous(), clock,
-                () -> resetListeners.forEach(Runnable::run), previous);
+        Database opened = new Database(Path.of(settings.db_path()), settings.db_synchronous(), clock, tx -> {
+            rows.flush(tx);
+            return null;
+        }, rows::reset, previous);
         if (opened.recoveredFromCorruption()) {
             recoveredCorruptFiles.incrementAndGet();
         }

@@ -1,0 +1,73 @@
+package io.robmqtt.store;
+
+import io.robmqtt.api.OutgoingMessage;
+import io.robmqtt.api.store.StoredMessage;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The body of a row: its messages, one after another. Each message is its sequence (as the difference from the
+ * row's id, so that moving rows to another file can renumber them in SQL), the time it was stored, QoS,
+ * retain, topic and payload. Version 1 of the format; a row whose body does not parse is reported, never
+ * guessed at.
+ */
+final class BatchBody {
+    private static final byte VERSION = 1;
+    private static final int FIXED = Long.BYTES * 2 + 2 + Integer.BYTES * 2;
+
+    private BatchBody() {}
+
+    static byte[] encode(long id, List<StoredMessage> messages) {
+        List<byte[]> topics = new ArrayList<>(messages.size());
+        int length = 1;
+        for (StoredMessage m : messages) {
+            byte[] topic = m.message().topic().getBytes(StandardCharsets.UTF_8);
+            topics.add(topic);
+            length += FIXED + topic.length + m.message().payload().length;
+        }
+        ByteBuffer body = ByteBuffer.allocate(length).put(VERSION);
+        for (int i = 0; i < messages.size(); i++) {
+            StoredMessage m = messages.get(i);
+            OutgoingMessage message = m.message();
+            byte[] payload = message.payload();
+            body.putLong(m.sequence() - id).putLong(m.storedAtMillis()).put((byte) message.qos())
+                    .put((byte) (message.retain() ? 1 : 0)).putInt(topics.get(i).length).put(topics.get(i))
+                    .putInt(payload.length).put(payload);
+        }
+        return body.array();
+    }
+
+    static List<StoredMessage> decode(long id, int priority, byte[] bytes) {
+        ByteBuffer body = ByteBuffer.wrap(bytes);
+        try {
+            byte version = body.get();
+            if (version != VERSION) {
+                throw new IllegalStateException("row " + id + " has body format " + version + "; this robmqtt reads "
+                        + "format " + VERSION + " (was the file written by a newer robmqtt?)");
+            }
+            List<StoredMessage> messages = new ArrayList<>();
+            while (body.hasRemaining()) {
+                long sequence = id + body.getLong();
+                long storedAt = body.getLong();
+                int qos = body.get();
+                boolean retain = body.get() != 0;
+                String topic = new String(bytes(body), StandardCharsets.UTF_8);
+                byte[] payload = bytes(body);
+                messages.add(new StoredMessage(sequence, new OutgoingMessage(topic, payload, qos, retain, priority),
+                        storedAt));
+            }
+            return messages;
+        } catch (BufferUnderflowException | IllegalArgumentException | NegativeArraySizeException e) {
+            throw new IllegalStateException("row " + id + " of the store has a damaged body: " + e, e);
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer body) {
+        byte[] bytes = new byte[body.getInt()];
+        body.get(bytes);
+        return bytes;
+    }
+}

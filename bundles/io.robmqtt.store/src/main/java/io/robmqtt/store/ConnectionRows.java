@@ -1,0 +1,247 @@
+package io.robmqtt.store;
+
+import io.robmqtt.api.OutgoingMessage;
+import io.robmqtt.api.store.StoredMessage;
+import io.robmqtt.store.Database.Transaction;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the store knows of one connection's rows: its queued rows by priority, oldest first; its inflight
+ * messages (handed to the broker, not yet acknowledged) and the rows holding them; and its queue counters.
+ * Loaded from the database when the connection is first used, then kept in step with it: every change is
+ * made here and written at the end of the database batch ({@link StoredRows#flush}). Used only by the work
+ * running on the database.
+ */
+final class ConnectionRows {
+    private static final int PRIORITIES = OutgoingMessage.MAX_PRIORITY + 1;
+
+    final String name;
+    final QueueCounters counters = new QueueCounters();
+    private final List<ArrayDeque<MessageBatch>> queued = new ArrayList<>(PRIORITIES);
+    private final Map<Long, MessageBatch> inflight = new HashMap<>();
+    /** The rows new messages of this batch go to: queued ones by priority, then inflight ones by priority. */
+    private final MessageBatch[] open = new MessageBatch[PRIORITIES * 2];
+    private final Set<MessageBatch> touched;
+
+    private ConnectionRows(String name, Set<MessageBatch> touched) {
+        this.name = name;
+        this.touched = touched;
+        for (int p = 0; p < PRIORITIES; p++) {
+            queued.add(new ArrayDeque<>());
+        }
+    }
+
+    static ConnectionRows load(Transaction tx, String name, Set<MessageBatch> touched) throws SQLException {
+        ConnectionRows rows = new ConnectionRows(name, touched);
+        for (MessageBatch row : BatchTable.headers(tx, name)) {
+            if (row.takenThrough() >= row.firstSequence()) {
+                for (StoredMessage m : BatchTable.load(tx, row).messages()) {
+                    if (row.taken(m.sequence())) {
+                        rows.inflight.put(m.sequence(), row);
+                    } else {
+                        rows.counters.add(row.priority, m.message().sizeBytes());
+                    }
+                }
+            } else {
+                rows.counters.add(row.priority, row.count(), row.size());
+            }
+            if (row.hasQueued()) {
+                rows.queued.get(row.priority).add(row);
+            }
+        }
+        return rows;
+    }
+
+    /** Adds a message to the queue; {@code sequence} is its new sequence. */
+    StoredMessage enqueue(Transaction tx, OutgoingMessage message, long storedAt) {
+        MessageBatch row = openRow(tx, message.priority(), false);
+        StoredMessage stored = new StoredMessage(tx.nextSequence(), message, storedAt);
+        row.add(stored);
+        touched.add(row);
+        counters.add(message.priority(), message.sizeBytes());
+        return stored;
+    }
+
+    /** Records a message about to be sent at once, skipping the queue. */
+    StoredMessage addInflight(Transaction tx, OutgoingMessage message, long storedAt) {
+        MessageBatch row = openRow(tx, message.priority(), true);
+        StoredMessage stored = new StoredMessage(tx.nextSequence(), message, storedAt);
+        row.add(stored);
+        touched.add(row);
+        inflight.put(stored.sequence(), row);
+        return stored;
+    }
+
+    /** Records messages that keep their sequences, replacing any inflight record of the same sequence. */
+    void addInflight(Transaction tx, List<StoredMessage> messages) throws SQLException {
+        acknowledge(tx, messages.stream().map(StoredMessage::sequence).toList());
+        Map<Integer, MessageBatch> rows = new HashMap<>();
+        for (StoredMessage m : messages.stream().sorted(Comparator.comparingLong(StoredMessage::sequence)).toList()) {
+            MessageBatch row = rows.get(m.message().priority());
+            if (row == null || row.full()) {
+                row = new MessageBatch(tx.nextSequence(), name, m.message().priority(), true);
+                rows.put(row.priority, row);
+            }
+            row.add(m);
+            touched.add(row);
+            inflight.put(m.sequence(), row);
+        }
+    }
+
+    /** The next queued messages in delivery order; with {@code take}, hands them to inflight. */
+    List<StoredMessage> next(Transaction tx, int limit, boolean take) throws SQLException {
+        List<StoredMessage> next = new ArrayList<>();
+        for (int p = OutgoingMessage.MAX_PRIORITY; p >= OutgoingMessage.MIN_PRIORITY && next.size() < limit; p--) {
+            for (Iterator<MessageBatch> it = queued.get(p).iterator(); it.hasNext() && next.size() < limit; ) {
+                MessageBatch row = BatchTable.load(tx, it.next());
+                for (StoredMessage m : row.messages()) {
+                    if (next.size() == limit) {
+                        break;
+                    }
+                    if (!row.taken(m.sequence())) {
+                        next.add(m);
+                        if (take) {
+                            row.take(m.sequence());
+                            inflight.put(m.sequence(), row);
+                            counters.remove(p, m.message().sizeBytes());
+                            touched.add(row);
+                        }
+                    }
+                }
+                if (!row.hasQueued()) {
+                    it.remove();
+                    close(row);
+                }
+            }
+        }
+        return next;
+    }
+
+    /** The oldest queued messages of one priority whose sequence is above {@code after}, for eviction. */
+    List<StoredMessage> oldestQueued(Transaction tx, int priority, long after, int limit) throws SQLException {
+        List<StoredMessage> oldest = new ArrayList<>();
+        for (MessageBatch row : queued.get(priority)) {
+            for (StoredMessage m : BatchTable.load(tx, row).messages()) {
+                if (oldest.size() == limit) {
+                    return oldest;
+                }
+                if (m.sequence() > after && !row.taken(m.sequence())) {
+                    oldest.add(m);
+                }
+            }
+        }
+        return oldest;
+    }
+
+    /** Removes queued messages by sequence; returns those removed. Inflight and unknown sequences are ignored. */
+    List<StoredMessage> removeQueued(Transaction tx, Collection<Long> sequences) throws SQLException {
+        Set<Long> wanted = new HashSet<>(sequences);
+        List<StoredMessage> removed = new ArrayList<>();
+        for (ArrayDeque<MessageBatch> rows : queued) {
+            for (Iterator<MessageBatch> it = rows.iterator(); it.hasNext(); ) {
+                MessageBatch row = it.next();
+                if (wanted.stream().noneMatch(row::contains)) {
+                    continue;
+                }
+                List<StoredMessage> hits = BatchTable.load(tx, row).messages().stream()
+                        .filter(m -> wanted.contains(m.sequence()) && !row.taken(m.sequence())).toList();
+                if (hits.isEmpty()) {
+                    continue;
+                }
+                row.removeSequences(hits.stream().map(StoredMessage::sequence).collect(HashSet::new, Set::add, Set::addAll));
+                touched.add(row);
+                hits.forEach(m -> counters.remove(row.priority, m.message().sizeBytes()));
+                removed.addAll(hits);
+                if (!row.hasQueued()) {
+                    it.remove();
+                    close(row);
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Drops the inflight records of acknowledged messages; unknown sequences are ignored. */
+    void acknowledge(Transaction tx, Collection<Long> sequences) throws SQLException {
+        Map<MessageBatch, Set<Long>> byRow = new LinkedHashMap<>();
+        for (long sequence : sequences) {
+            MessageBatch row = inflight.remove(sequence);
+            if (row != null) {
+                byRow.computeIfAbsent(row, r -> new HashSet<>()).add(sequence);
+            }
+        }
+        for (Map.Entry<MessageBatch, Set<Long>> entry : byRow.entrySet()) {
+            BatchTable.load(tx, entry.getKey()).removeSequences(entry.getValue());
+            touched.add(entry.getKey());
+        }
+    }
+
+    /** The inflight messages in sequence order. */
+    List<StoredMessage> inflight(Transaction tx) throws SQLException {
+        List<StoredMessage> list = new ArrayList<>();
+        for (MessageBatch row : new HashSet<>(inflight.values())) {
+            for (StoredMessage m : BatchTable.load(tx, row).messages()) {
+                if (inflight.get(m.sequence()) == row) {
+                    list.add(m);
+                }
+            }
+        }
+        list.sort(Comparator.comparingLong(StoredMessage::sequence));
+        return list;
+    }
+
+    int inflightCount() {
+        return inflight.size();
+    }
+
+    /** When the oldest queued message was stored, or -1 when the queue is empty. */
+    long oldestStoredAt() {
+        long oldest = Long.MAX_VALUE;
+        for (ArrayDeque<MessageBatch> rows : queued) {
+            MessageBatch head = rows.peekFirst();
+            if (head != null) {
+                long at = head.loaded() ? head.queued().get(0).storedAtMillis() : head.storedAt();
+                oldest = Math.min(oldest, at);
+            }
+        }
+        return oldest == Long.MAX_VALUE ? -1 : oldest;
+    }
+
+    /** The rows of this batch are written; new messages go to new rows. */
+    void closeOpenRows() {
+        java.util.Arrays.fill(open, null);
+    }
+
+    private MessageBatch openRow(Transaction tx, int priority, boolean taken) {
+        int slot = priority + (taken ? PRIORITIES : 0);
+        MessageBatch row = open[slot];
+        if (row == null || row.full()) {
+            row = new MessageBatch(tx.nextSequence(), name, priority, taken);
+            open[slot] = row;
+            if (!taken) {
+                queued.get(priority).addLast(row);
+            }
+        }
+        return row;
+    }
+
+    /** A row that left the queue takes no new messages: they would not be seen as queued. */
+    private void close(MessageBatch row) {
+        for (int i = 0; i < open.length; i++) {
+            if (open[i] == row) {
+                open[i] = null;
+            }
+        }
+    }
+}
