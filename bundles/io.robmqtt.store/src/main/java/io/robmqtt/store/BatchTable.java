@@ -1,5 +1,6 @@
 package io.robmqtt.store;
 
+import io.robmqtt.api.store.StoredMessage;
 import io.robmqtt.store.Database.Transaction;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,13 +12,11 @@ import java.util.List;
 final class BatchTable {
     private static final String TABLE = Schema.BATCHES;
     static final String INSERT = "INSERT INTO " + TABLE + "(id, connection, priority, first_seq, last_seq, "
-            + "taken_through, count, size, stored_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String UPDATE = "UPDATE " + TABLE + " SET first_seq = ?, last_seq = ?, taken_through = ?, "
-            + "count = ?, size = ?, stored_at = ?, body = ? WHERE id = ?";
-    private static final String UPDATE_TAKEN = "UPDATE " + TABLE + " SET taken_through = ? WHERE id = ?";
+            + "taken_through, count, size, stored_at, gone, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_STATE = "UPDATE " + TABLE + " SET taken_through = ?, gone = ? WHERE id = ?";
     private static final String DELETE = "DELETE FROM " + TABLE + " WHERE id IN (SELECT value FROM json_each(?))";
     private static final String HEADERS = "SELECT id, priority, count, size, stored_at, first_seq, last_seq, "
-            + "taken_through FROM " + TABLE + " WHERE connection = ? ORDER BY priority DESC, id";
+            + "taken_through, gone FROM " + TABLE + " WHERE connection = ? ORDER BY priority DESC, id";
     private static final String BODY = "SELECT body FROM " + TABLE + " WHERE id = ?";
 
     private BatchTable() {}
@@ -26,41 +25,38 @@ final class BatchTable {
         insert(tx.prepared(INSERT), row);
     }
 
-    /** Inserts the row with {@code insert}, a statement of {@link #INSERT}. */
+    /** Inserts the row with {@code insert}, a statement of {@link #INSERT}. The header describes every message. */
     static void insert(PreparedStatement insert, MessageBatch row) throws SQLException {
+        List<StoredMessage> written = row.written();
+        long size = 0;
+        long storedAt = Long.MAX_VALUE;
+        for (StoredMessage m : written) {
+            size += m.message().sizeBytes();
+            storedAt = Math.min(storedAt, m.storedAtMillis());
+        }
         insert.setLong(1, row.id);
         insert.setString(2, row.connection);
         insert.setInt(3, row.priority);
-        insert.setLong(4, row.firstSequence());
-        insert.setLong(5, row.lastSequence());
+        insert.setLong(4, written.get(0).sequence());
+        insert.setLong(5, written.get(written.size() - 1).sequence());
         insert.setLong(6, row.takenThrough());
-        insert.setInt(7, row.count());
-        insert.setLong(8, row.size());
-        insert.setLong(9, row.storedAt());
-        insert.setBytes(10, BatchBody.encode(row.id, row.messages()));
+        insert.setInt(7, written.size());
+        insert.setLong(8, size);
+        insert.setLong(9, storedAt);
+        insert.setBytes(10, row.goneBytes());
+        insert.setBytes(11, BatchBody.encode(row.id, written));
         insert.executeUpdate();
     }
 
-    /** Writes the row's messages and header anew. */
-    static void rewrite(Transaction tx, MessageBatch row) throws SQLException {
-        tx.deletesRows();
-        PreparedStatement update = tx.prepared(UPDATE);
-        update.setLong(1, row.firstSequence());
-        update.setLong(2, row.lastSequence());
-        update.setLong(3, row.takenThrough());
-        update.setInt(4, row.count());
-        update.setLong(5, row.size());
-        update.setLong(6, row.storedAt());
-        update.setBytes(7, BatchBody.encode(row.id, row.messages()));
-        update.setLong(8, row.id);
-        update.executeUpdate();
-    }
-
-    /** Records which of the row's messages were handed to the broker; its messages are unchanged. */
-    static void updateTaken(Transaction tx, MessageBatch row) throws SQLException {
-        PreparedStatement update = tx.prepared(UPDATE_TAKEN);
+    /**
+     * Records which messages are gone and which were handed to the broker. Both fields keep their size, so SQLite
+     * overwrites them in place and leaves the messages' pages alone.
+     */
+    static void updateState(Transaction tx, MessageBatch row) throws SQLException {
+        PreparedStatement update = tx.prepared(UPDATE_STATE);
         update.setLong(1, row.takenThrough());
-        update.setLong(2, row.id);
+        update.setBytes(2, row.goneBytes());
+        update.setLong(3, row.id);
         update.executeUpdate();
     }
 
@@ -80,7 +76,7 @@ final class BatchTable {
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
                 rows.add(new MessageBatch(rs.getLong(1), connection, rs.getInt(2), rs.getInt(3), rs.getLong(4),
-                        rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)));
+                        rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getBytes(9)));
             }
         }
         return rows;

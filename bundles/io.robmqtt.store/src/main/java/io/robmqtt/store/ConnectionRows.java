@@ -45,7 +45,7 @@ final class ConnectionRows {
     static ConnectionRows load(Transaction tx, String name, Set<MessageBatch> touched) throws SQLException {
         ConnectionRows rows = new ConnectionRows(name, touched);
         for (MessageBatch row : BatchTable.headers(tx, name)) {
-            if (row.takenThrough() >= row.firstSequence()) {
+            if (row.needsMessages()) {
                 for (StoredMessage m : BatchTable.load(tx, row).messages()) {
                     if (row.taken(m.sequence())) {
                         rows.inflight.put(m.sequence(), row);
@@ -112,6 +112,9 @@ final class ConnectionRows {
                     if (!row.taken(m.sequence())) {
                         next.add(m);
                         if (take) {
+                            if (!row.committed) {
+                                tx.readsUncommitted();
+                            }
                             row.take(m.sequence());
                             inflight.put(m.sequence(), row);
                             counters.remove(p, m.message().sizeBytes());
@@ -159,7 +162,7 @@ final class ConnectionRows {
                 if (hits.isEmpty()) {
                     continue;
                 }
-                row.removeSequences(hits.stream().map(StoredMessage::sequence).collect(HashSet::new, Set::add, Set::addAll));
+                row.remove(hits.stream().map(StoredMessage::sequence).collect(HashSet::new, Set::add, Set::addAll));
                 touched.add(row);
                 hits.forEach(m -> counters.remove(row.priority, m.message().sizeBytes()));
                 removed.addAll(hits);
@@ -182,7 +185,7 @@ final class ConnectionRows {
             }
         }
         for (Map.Entry<MessageBatch, Set<Long>> entry : byRow.entrySet()) {
-            BatchTable.load(tx, entry.getKey()).removeSequences(entry.getValue());
+            BatchTable.load(tx, entry.getKey()).remove(entry.getValue());
             touched.add(entry.getKey());
         }
     }
@@ -216,6 +219,13 @@ final class ConnectionRows {
             }
         }
         return oldest == Long.MAX_VALUE ? -1 : oldest;
+    }
+
+    /** Every row known: queued or holding inflight messages. */
+    Set<MessageBatch> rows() {
+        Set<MessageBatch> all = new HashSet<>(inflight.values());
+        queued.forEach(all::addAll);
+        return all;
     }
 
     /** The rows of this batch are written; new messages go to new rows. */

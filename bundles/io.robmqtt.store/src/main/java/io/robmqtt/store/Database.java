@@ -31,15 +31,16 @@ import org.slf4j.LoggerFactory;
  * a completed future means durable. This is group commit: concurrent publishers share an fsync instead of
  * queueing for one each.
  *
- * <p>Work whose loss is harmless (removing the records of acknowledged messages, moving messages from the queue
- * to inflight) is relaxed: it is committed with the next durable work or within 20 ms, so that a busy drain
- * writes each changed page once per commit rather than once per batch, and pays an fsync only that often. A
- * crash or power loss before that commit undoes the latest relaxed work, which makes a message be sent once
- * more, and never anything committed before it.
+ * <p>When the commit is made depends on who waits for it. A caller blocked in {@link #call} gets it at once.
+ * Durable work whose caller does not wait ({@link #submit}: enqueueAsync) may wait up to 4 ms for more work to
+ * share its fsync. Work whose loss is harmless (removing the records of acknowledged messages, moving messages
+ * from the queue to inflight) is relaxed: it is committed with the next durable work or within 20 ms. A crash or
+ * power loss before that commit undoes the latest relaxed work, which makes a message be sent once more, and
+ * never anything committed before it.
  *
  * <p>A unit of work may refuse ({@link QueueFullException}) only before it writes anything; that fails the unit
- * alone. Any other failure rolls back the whole batch and fails every unit in it, so nothing half-written is
- * ever committed and nobody is told "stored" for a batch that was not.
+ * alone. Any other failure undoes its batch and fails every unit in it, so nothing half-written is ever
+ * committed and nobody is told "stored" for a batch that was not.
  */
 final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -47,11 +48,28 @@ final class Database implements AutoCloseable {
     /** How long relaxed work may wait for its commit, and how much of it may wait. */
     private static final long RELAXED_COMMIT_NANOS = 20_000_000;
     private static final int MAX_RELAXED_UNITS = 10_000;
+    /**
+     * How long durable work whose caller does not wait (enqueueAsync) may wait for company before its commit: one
+     * fsync then serves the work of a few milliseconds, not of one fsync's time.
+     */
+    private static final long DURABLE_COMMIT_NANOS = 4_000_000;
 
     /** Work run on the database thread, inside the current transaction. */
     @FunctionalInterface
     interface Work<T> {
         T run(Transaction transaction) throws SQLException;
+    }
+
+    /** What the database tells the state kept in memory about its rows. */
+    interface Rows {
+        /** After the work of every batch, in its transaction: work may leave its writes to this. */
+        void endOfBatch(Transaction transaction) throws SQLException;
+
+        /** After every commit. */
+        void committed();
+
+        /** When a batch was undone or could not be committed: what is in memory may be stale. */
+        void rolledBack();
     }
 
     /** What work sees of the database: the connection in its transaction, statements, and the sequence. */
@@ -69,13 +87,20 @@ final class Database implements AutoCloseable {
          * rows holding the highest sequences are gone, only that record keeps a restart from giving them again.
          */
         void deletesRows();
+
+        /**
+         * Declares that the running work read rows written by durable work that is not committed yet: early work
+         * that did so is told "done" only after the commit, which then is made at once.
+         */
+        void readsUncommitted();
     }
 
     /**
      * Work and its future. Durable work is committed at once; relaxed work may wait for the next commit. An
      * early task's future completes as soon as the work ran, before the commit.
      */
-    private record Task<T>(Work<T> work, CompletableFuture<T> future, boolean durable, boolean early) {}
+    private record Task<T>(Work<T> work, CompletableFuture<T> future, boolean durable, boolean early,
+            boolean waiting) {}
 
     /** Work that ran and whose future completes at the next commit. */
     private record Ran(Task<?> task, Object result, Throwable refusal) {}
@@ -83,8 +108,7 @@ final class Database implements AutoCloseable {
     private final Path file;
     private final Connection connection;
     private final boolean recoveredFromCorruption;
-    private final Runnable onRollback;
-    private final Work<?> endOfBatch;
+    private final Rows rows;
     private final Queue<Task<?>> tasks = new ConcurrentLinkedQueue<>();
     /** Held by whichever thread runs a batch: the database thread or a caller leading its own batch. */
     private final ReentrantLock writing = new ReentrantLock();
@@ -117,7 +141,13 @@ final class Database implements AutoCloseable {
         public void deletesRows() {
             deletesRows = true;
         }
+
+        @Override
+        public void readsUncommitted() {
+            readsUncommitted = true;
+        }
     };
+    private boolean readsUncommitted;
     private long lastSequence;
     private long savedSequence;
     // The open transaction; changed only by the thread holding #writing.
@@ -133,17 +163,13 @@ final class Database implements AutoCloseable {
     /**
      * Opens the file (moving a corrupt one aside) and starts the database thread.
      *
-     * @param endOfBatch run after the work of every batch, in its transaction: work may leave writes to it
-     * @param onRollback run on the database thread when a batch could not be committed, so that state kept
-     *     in memory about the rows can be reloaded
+     * @param rows the state kept in memory about the rows, told of every batch, commit and rollback
      * @param previous a database file this store used before, whose messages are first moved into this one;
      *     {@code null} for none
      */
-    Database(Path file, Synchronous synchronous, Clock clock, Work<?> endOfBatch, Runnable onRollback,
-            Path previous) {
+    Database(Path file, Synchronous synchronous, Clock clock, Rows rows, Path previous) {
         this.file = file;
-        this.endOfBatch = endOfBatch;
-        this.onRollback = onRollback;
+        this.rows = rows;
         DatabaseFile.Opened opened = DatabaseFile.open(file, synchronous, clock);
         this.connection = opened.connection();
         this.recoveredFromCorruption = opened.recoveredFromCorruption();
@@ -174,7 +200,7 @@ final class Database implements AutoCloseable {
 
     /** Runs work on the database thread; the future completes after the work was committed. */
     <T> CompletableFuture<T> submit(Work<T> work) {
-        CompletableFuture<T> future = enqueue(work, true, false);
+        CompletableFuture<T> future = enqueue(work, true, false, false);
         LockSupport.unpark(thread);
         return future;
     }
@@ -186,7 +212,7 @@ final class Database implements AutoCloseable {
      * more.
      */
     <T> CompletableFuture<T> submitRelaxed(Work<T> work) {
-        CompletableFuture<T> future = enqueue(work, false, false);
+        CompletableFuture<T> future = enqueue(work, false, false, false);
         LockSupport.unpark(thread);
         return future;
     }
@@ -198,7 +224,7 @@ final class Database implements AutoCloseable {
      * and later work sees the rows as they were before it.
      */
     <T> CompletableFuture<T> submitBeforeCommit(Work<T> work) {
-        CompletableFuture<T> future = enqueue(work, false, true);
+        CompletableFuture<T> future = enqueue(work, false, true, false);
         if (writing.isHeldByCurrentThread()) {
             // called from work or a completion on the writing thread: the database thread cannot run it now
             while (!future.isDone()) {
@@ -217,7 +243,7 @@ final class Database implements AutoCloseable {
      * database thread.
      */
     <T> CompletableFuture<T> call(Work<T> work) {
-        CompletableFuture<T> future = enqueue(work, true, false);
+        CompletableFuture<T> future = enqueue(work, true, false, true);
         while (!future.isDone() && writing.tryLock()) {
             try {
                 runOneBatch();
@@ -231,12 +257,12 @@ final class Database implements AutoCloseable {
         return future;
     }
 
-    private <T> CompletableFuture<T> enqueue(Work<T> work, boolean durable, boolean early) {
+    private <T> CompletableFuture<T> enqueue(Work<T> work, boolean durable, boolean early, boolean waiting) {
         CompletableFuture<T> future = new CompletableFuture<>();
         if (closed) {
             future.completeExceptionally(closedFailure());
         } else {
-            tasks.add(new Task<>(work, future, durable, early));
+            tasks.add(new Task<>(work, future, durable, early, waiting));
         }
         return future;
     }
@@ -313,7 +339,8 @@ final class Database implements AutoCloseable {
      * fewer times, and cost fewer fsyncs.
      */
     private void runBatch(List<Task<?>> batch) {
-        boolean durable = batch.stream().anyMatch(Task::durable);
+        boolean commitNow = false;
+        boolean durable = false;
         Savepoint savepoint = null;
         int awaitingBefore = awaitingCommit.size();
         List<Ran> ranEarly = new ArrayList<>();
@@ -325,27 +352,35 @@ final class Database implements AutoCloseable {
             for (Task<?> task : batch) {
                 Object result = null;
                 Throwable refusal = null;
+                readsUncommitted = false;
                 try {
                     result = task.work().run(transaction);
                 } catch (QueueFullException e) {
                     refusal = e;
                 }
-                (task.early() ? ranEarly : awaitingCommit).add(new Ran(task, result, refusal));
+                // Early work that read rows of uncommitted durable work (the move of a message just queued) must
+                // not send them before they are durable: it waits for the commit, which is made at once.
+                boolean early = task.early() && !readsUncommitted;
+                (early ? ranEarly : awaitingCommit).add(new Ran(task, result, refusal));
+                commitNow |= task.waiting() || (task.early() && readsUncommitted);
+                durable |= task.durable();
             }
-            endOfBatch.run(transaction);
+            rows.endOfBatch(transaction);
             if (savepoint != null) {
                 connection.releaseSavepoint(savepoint);
                 savepoint = null;
             }
             uncommittedUnits += batch.size();
+            long now = System.nanoTime();
             if (commitBy == 0) {
-                commitBy = System.nanoTime() + RELAXED_COMMIT_NANOS;
+                commitBy = now + RELAXED_COMMIT_NANOS;
+            }
+            if (durable && commitBy - (now + DURABLE_COMMIT_NANOS) > 0) {
+                commitBy = now + DURABLE_COMMIT_NANOS;
             }
             // The deadline is checked here too, not only when idle: a drain that never lets the work run dry
-            // must still commit every 20 ms. Early work is told "done" only after a durable commit of its
-            // batch: it may have read this batch's new rows (the move of a message just queued), and must not
-            // send them before they are durable.
-            if (durable || uncommittedUnits >= MAX_RELAXED_UNITS || System.nanoTime() - commitBy >= 0) {
+            // must still commit in time.
+            if (commitNow || uncommittedUnits >= MAX_RELAXED_UNITS || now - commitBy >= 0) {
                 commit();
             }
             ranEarly.forEach(ran -> complete(ran.task(), ran.result(), ran.refusal()));
@@ -371,7 +406,7 @@ final class Database implements AutoCloseable {
         LOG.error("event=store_batch_failed file={} units={}: {}", file, batch.size(), failure.getMessage());
         awaitingCommit.subList(awaitingBefore, awaitingCommit.size()).clear();
         savedSequence = -1;
-        onRollback.run();
+        rows.rolledBack();
         batch.forEach(task -> task.future().completeExceptionally(failure));
         return true;
     }
@@ -403,6 +438,7 @@ final class Database implements AutoCloseable {
         open = false;
         commitBy = 0;
         uncommittedUnits = 0;
+        rows.committed();
         List<Ran> committed = awaitingCommit;
         awaitingCommit = new ArrayList<>();
         for (Ran ran : committed) {
@@ -430,7 +466,7 @@ final class Database implements AutoCloseable {
         uncommittedUnits = 0;
         deletesRows = false;
         savedSequence = -1;
-        onRollback.run();
+        rows.rolledBack();
         List<Ran> lost = awaitingCommit;
         awaitingCommit = new ArrayList<>();
         lost.forEach(ran -> ran.task().future().completeExceptionally(failure));

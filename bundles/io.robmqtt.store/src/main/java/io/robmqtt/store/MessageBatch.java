@@ -2,39 +2,45 @@ package io.robmqtt.store;
 
 import io.robmqtt.api.store.StoredMessage;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * One row of the store as kept in memory: messages of one connection and one priority that were written in the
- * same commit, up to {@value #MAX_MESSAGES}. The row is the unit of SQLite work, so that a busy gateway pays
- * one row insert per commit rather than one per message.
+ * same commit, up to {@value #MAX_MESSAGES}. The row is the unit of SQLite work, so that a busy gateway pays one
+ * row insert per commit rather than one per message.
  *
- * <p>The messages up to {@link #takenThrough} have been handed to the broker (they are inflight); the rest are
- * queued. A message leaves the row when it is acknowledged, evicted or removed; the row is rewritten at the end
- * of the database batch, and deleted once it holds nothing.
+ * <p>Its messages are written once and never rewritten. What changes is recorded in two small fields of fixed
+ * size, which SQLite updates in place: which messages are gone (acknowledged, evicted or removed), and up to
+ * which sequence the messages were handed to the broker ({@link #takenThrough}; those are inflight, the others
+ * queued). The row is deleted once every message is gone.
  */
 final class MessageBatch {
     static final int MAX_MESSAGES = 128;
+    /** The size of the gone bitmap in the database: one bit per message. */
+    static final int GONE_BYTES = MAX_MESSAGES / 8;
 
     final long id;
     final String connection;
     final int priority;
-    /** The messages in sequence order; null until read from the database. */
+    /** Every message written, in sequence order; null until read from the database. */
     private List<StoredMessage> messages;
+    private final BitSet gone;
+    private long takenThrough;
+    /** A row of messages sent as soon as they are stored: every message added is inflight. */
+    private final boolean sentAtOnce;
+    // Of the messages not gone:
     private int count;
     private long size;
     private long storedAt;
     private long firstSequence;
     private long lastSequence;
-    private long takenThrough;
-    /** A row of messages sent as soon as they are stored: every message added is inflight. */
-    private final boolean sentAtOnce;
     /** Whether the row exists in the database, as of the open transaction. */
     boolean persisted;
-    /** Whether messages left the row since it was last written. */
-    boolean changed;
+    /** Whether the row's messages are committed: false for a row written by the open transaction. */
+    boolean committed;
 
     /** A new row, not yet written. */
     MessageBatch(long id, String connection, int priority, boolean taken) {
@@ -42,13 +48,18 @@ final class MessageBatch {
         this.connection = connection;
         this.priority = priority;
         this.messages = new ArrayList<>();
+        this.gone = new BitSet();
         this.takenThrough = id - 1; // the messages of a row come at or after its id
         this.sentAtOnce = taken;
+        this.storedAt = Long.MAX_VALUE;
     }
 
-    /** A row read from the database, its messages not yet read. */
+    /**
+     * A row read from the database, its messages not yet read. The counts given are of all messages written; if
+     * some are gone, {@link #load} corrects them.
+     */
     MessageBatch(long id, String connection, int priority, int count, long size, long storedAt, long firstSequence,
-            long lastSequence, long takenThrough) {
+            long lastSequence, long takenThrough, byte[] gone) {
         this.id = id;
         this.connection = connection;
         this.priority = priority;
@@ -58,8 +69,10 @@ final class MessageBatch {
         this.firstSequence = firstSequence;
         this.lastSequence = lastSequence;
         this.takenThrough = takenThrough;
+        this.gone = BitSet.valueOf(gone);
         this.sentAtOnce = false;
         this.persisted = true;
+        this.committed = true;
     }
 
     boolean loaded() {
@@ -68,11 +81,28 @@ final class MessageBatch {
 
     void load(List<StoredMessage> read) {
         messages = new ArrayList<>(read);
+        summarize();
     }
 
-    /** The messages, in sequence order; the row must be loaded. */
-    List<StoredMessage> messages() {
+    /** Whether its summary needs its messages: some are gone or inflight. */
+    boolean needsMessages() {
+        return !gone.isEmpty() || takenThrough >= firstSequence;
+    }
+
+    /** Every message written, gone ones included, in sequence order; the row must be loaded. */
+    List<StoredMessage> written() {
         return messages;
+    }
+
+    /** The messages not gone, in sequence order; the row must be loaded. */
+    List<StoredMessage> messages() {
+        List<StoredMessage> live = new ArrayList<>(count);
+        for (int i = 0; i < messages.size(); i++) {
+            if (!gone.get(i)) {
+                live.add(messages.get(i));
+            }
+        }
+        return live;
     }
 
     boolean full() {
@@ -81,24 +111,36 @@ final class MessageBatch {
 
     void add(StoredMessage message) {
         messages.add(message);
-        summarize();
+        if (count == 0) {
+            firstSequence = message.sequence();
+        }
+        count++;
+        size += message.message().sizeBytes();
+        storedAt = Math.min(storedAt, message.storedAtMillis());
+        lastSequence = message.sequence();
         if (sentAtOnce) {
             takenThrough = lastSequence;
         }
     }
 
-    /** Removes the messages that match; true if any did. */
-    boolean removeIf(Predicate<StoredMessage> which) {
-        if (!messages.removeIf(which)) {
-            return false;
+    /** Marks the messages with these sequences gone; true if any was not gone yet. */
+    boolean remove(Collection<Long> sequences) {
+        boolean removed = false;
+        for (int i = 0; i < messages.size(); i++) {
+            if (!gone.get(i) && sequences.contains(messages.get(i).sequence())) {
+                gone.set(i);
+                removed = true;
+            }
         }
-        changed = true;
-        summarize();
-        return true;
+        if (removed) {
+            summarize();
+        }
+        return removed;
     }
 
-    boolean removeSequences(Collection<Long> sequences) {
-        return removeIf(m -> sequences.contains(m.sequence()));
+    /** The gone bitmap as stored: always {@value #GONE_BYTES} bytes, so that SQLite can update it in place. */
+    byte[] goneBytes() {
+        return Arrays.copyOf(gone.toByteArray(), GONE_BYTES);
     }
 
     boolean taken(long sequence) {
@@ -116,7 +158,7 @@ final class MessageBatch {
 
     /** The queued messages, in sequence order; the row must be loaded. */
     List<StoredMessage> queued() {
-        return messages.stream().filter(m -> !taken(m.sequence())).toList();
+        return messages().stream().filter(m -> !taken(m.sequence())).toList();
     }
 
     boolean contains(long sequence) {
@@ -152,16 +194,21 @@ final class MessageBatch {
     }
 
     private void summarize() {
-        count = messages.size();
+        count = 0;
         size = 0;
         storedAt = Long.MAX_VALUE;
-        for (StoredMessage m : messages) {
+        for (int i = 0; i < messages.size(); i++) {
+            if (gone.get(i)) {
+                continue;
+            }
+            StoredMessage m = messages.get(i);
+            if (count == 0) {
+                firstSequence = m.sequence();
+            }
+            count++;
             size += m.message().sizeBytes();
             storedAt = Math.min(storedAt, m.storedAtMillis());
-        }
-        if (count > 0) {
-            firstSequence = messages.get(0).sequence();
-            lastSequence = messages.get(count - 1).sequence();
+            lastSequence = m.sequence();
         }
     }
 }

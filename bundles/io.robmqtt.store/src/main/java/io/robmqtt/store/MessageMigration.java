@@ -35,7 +35,7 @@ final class MessageMigration {
                 long offset = sequenceOffset(statement);
                 long moved = copy(statement, offset);
                 statement.execute("COMMIT");
-                LOG.info("event=store_messages_moved from={} messages={}", previous, moved);
+                LOG.info("event=store_messages_moved from={} rows={}", previous, moved);
             } catch (SQLException e) {
                 statement.execute("ROLLBACK");
                 throw e;
@@ -62,15 +62,10 @@ final class MessageMigration {
     /** Copies the rows, renumbered: a row's messages are numbered from its id, so renumbering needs no parsing. */
     private static long copy(Statement statement, long offset) throws SQLException {
         String table = Schema.BATCHES;
-        long messages;
-        try (ResultSet rs = statement.executeQuery("SELECT coalesce(sum(count), 0) FROM previous." + table)) {
-            rs.next();
-            messages = rs.getLong(1);
-        }
-        statement.executeUpdate("INSERT INTO main." + table + " SELECT id + " + offset + ", connection, priority, "
+        int rows = statement.executeUpdate("INSERT INTO main." + table + " SELECT id + " + offset + ", connection, priority, "
                 + "first_seq + " + offset + ", last_seq + " + offset + ", taken_through + " + offset
-                + ", count, size, stored_at, body FROM previous." + table);
+                + ", count, size, stored_at, gone, body FROM previous." + table);
         statement.executeUpdate("DELETE FROM previous." + table);
-        return messages;
+        return rows;
     }
 }

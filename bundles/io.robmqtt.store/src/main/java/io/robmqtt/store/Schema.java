@@ -19,7 +19,7 @@ final class Schema {
         statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + BATCHES + "(id INTEGER PRIMARY KEY, "
                 + "connection TEXT NOT NULL, priority INTEGER NOT NULL, first_seq INTEGER NOT NULL, "
                 + "last_seq INTEGER NOT NULL, taken_through INTEGER NOT NULL, count INTEGER NOT NULL, "
-                + "size INTEGER NOT NULL, stored_at INTEGER NOT NULL, body BLOB NOT NULL)");
+                + "size INTEGER NOT NULL, stored_at INTEGER NOT NULL, gone BLOB NOT NULL, body BLOB NOT NULL)");
         statement.executeUpdate(
                 "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
         statement.executeUpdate("INSERT OR IGNORE INTO meta(key, value) VALUES ('last_sequence', 0)");

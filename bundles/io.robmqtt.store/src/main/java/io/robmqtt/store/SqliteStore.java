@@ -158,7 +158,7 @@ public class SqliteStore {
                 database = open(config, null);
                 return false;
             } finally {
-                rows.reset();
+                rows.reopened();
             }
             LOG.info("event=store_reopened file={} synchronous={}", next.db_path(), next.db_synchronous());
             return true;
@@ -168,10 +168,7 @@ public class SqliteStore {
     }
 
     private Database open(StoreConfig settings, Path previous) {
-        Database opened = new Database(Path.of(settings.db_path()), settings.db_synchronous(), clock, tx -> {
-            rows.flush(tx);
-            return null;
-        }, rows::reset, previous);
+        Database opened = new Database(Path.of(settings.db_path()), settings.db_synchronous(), clock, rows, previous);
         if (opened.recoveredFromCorruption()) {
             recoveredCorruptFiles.incrementAndGet();
         }

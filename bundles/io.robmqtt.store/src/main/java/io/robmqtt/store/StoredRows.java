@@ -11,13 +11,17 @@ import java.util.Set;
 
 /**
  * The store's memory of its rows, for every connection, and the writing of what changed in them: the rows new
- * messages went to are inserted, rows that lost messages are rewritten or deleted, rows whose messages were
- * handed to the broker have that recorded, all at the end of each database batch, inside its transaction. When
+ * messages went to are inserted, rows record which of their messages are gone and which were handed to the
+ * broker, and rows with nothing left are deleted, all at the end of each database batch, inside its transaction. When
  * a batch is undone or the file changes, the memory is dropped and read again from the file.
  */
-final class StoredRows {
+final class StoredRows implements Database.Rows {
     private final Map<String, ConnectionRows> connections = new HashMap<>();
     private final Set<MessageBatch> touched = new LinkedHashSet<>();
+    /** Rows written since the last commit. */
+    private final List<MessageBatch> uncommitted = new ArrayList<>();
+    /** After a rollback, rows read before the next commit may hold uncommitted work of earlier batches. */
+    private boolean uncertain;
 
     /** The rows of a connection, read from the database the first time. */
     ConnectionRows of(Transaction tx, String connection) throws SQLException {
@@ -25,12 +29,19 @@ final class StoredRows {
         if (rows == null) {
             rows = ConnectionRows.load(tx, connection, touched);
             connections.put(connection, rows);
+            if (uncertain) {
+                for (MessageBatch row : rows.rows()) {
+                    row.committed = false;
+                    uncommitted.add(row);
+                }
+            }
         }
         return rows;
     }
 
     /** Writes what this batch changed; runs at the end of every batch, before its work is committed. */
-    void flush(Transaction tx) throws SQLException {
+    @Override
+    public void endOfBatch(Transaction tx) throws SQLException {
         if (touched.isEmpty()) {
             return;
         }
@@ -44,12 +55,10 @@ final class StoredRows {
             } else if (!row.persisted) {
                 BatchTable.insert(tx, row);
                 row.persisted = true;
-            } else if (row.changed) {
-                BatchTable.rewrite(tx, row);
+                uncommitted.add(row);
             } else {
-                BatchTable.updateTaken(tx, row);
+                BatchTable.updateState(tx, row);
             }
-            row.changed = false;
         }
         if (!deleted.isEmpty()) {
             BatchTable.delete(tx, deleted);
@@ -58,9 +67,25 @@ final class StoredRows {
         connections.values().forEach(ConnectionRows::closeOpenRows);
     }
 
+    @Override
+    public void committed() {
+        uncommitted.forEach(row -> row.committed = true);
+        uncommitted.clear();
+        uncertain = false;
+    }
+
     /** Forgets everything: the rows are read again when next used. */
-    void reset() {
+    @Override
+    public void rolledBack() {
         connections.clear();
         touched.clear();
+        uncommitted.clear();
+        uncertain = true;
+    }
+
+    /** Forgets everything after the database file was closed: the rows are read again from the new one. */
+    void reopened() {
+        rolledBack();
+        uncertain = false;
     }
 }

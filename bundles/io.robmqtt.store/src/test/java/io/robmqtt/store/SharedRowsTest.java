@@ -1,0 +1,164 @@
+package io.robmqtt.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.robmqtt.api.OutgoingMessage;
+import io.robmqtt.api.store.StoredMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Messages written in one commit share a row; these tests take single messages out of shared rows (by
+ * acknowledgement, eviction and moves) and check that what the store reports survives a restart.
+ */
+class SharedRowsTest {
+    private static final String C = "main";
+
+    @TempDir
+    Path dir;
+
+    private SqliteStore store;
+    private SqliteOfflineQueue queue;
+    private SqliteInflightStore inflight;
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private void open(StoreSettings settings) {
+        store = new SqliteStore(settings, Clock.systemUTC());
+        queue = new SqliteOfflineQueue(store, Clock.systemUTC());
+        inflight = new SqliteInflightStore(store, Clock.systemUTC());
+    }
+
+    private void reopen(StoreSettings settings) {
+        store.close();
+        open(settings);
+    }
+
+    private StoreSettings settings() {
+        return new StoreSettings(dir.resolve("rows.db"));
+    }
+
+    private static OutgoingMessage message(String topic, int priority) {
+        return new OutgoingMessage(topic, topic.getBytes(StandardCharsets.UTF_8), 1, false, priority);
+    }
+
+    /** Enqueues asynchronously, so that the messages share commits and rows. */
+    private List<StoredMessage> enqueueTogether(int count, int priority) {
+        List<CompletableFuture<StoredMessage>> stages = IntStream.range(0, count)
+                .mapToObj(i -> queue.enqueueAsync(C, message("p" + priority + "-" + i, priority))
+                        .thenApply(enqueued -> enqueued.stored()).toCompletableFuture())
+                .toList();
+        return stages.stream().map(CompletableFuture::join).toList();
+    }
+
+    private static List<String> topics(List<StoredMessage> messages) {
+        return messages.stream().map(m -> m.message().topic()).toList();
+    }
+
+    @Test
+    void singleAcknowledgementsFromSharedRowsAreKeptAcrossARestart() {
+        open(settings());
+        List<StoredMessage> all = enqueueTogether(300, 5);
+        List<StoredMessage> moved = queue.moveToInflight(C, 150);
+        List<Long> everyOther = new ArrayList<>();
+        List<StoredMessage> stillInflight = new ArrayList<>();
+        for (int i = 0; i < moved.size(); i++) {
+            if (i % 2 == 0) {
+                everyOther.add(moved.get(i).sequence());
+            } else {
+                stillInflight.add(moved.get(i));
+            }
+        }
+        inflight.removeAsync(C, everyOther).toCompletableFuture().join();
+
+        reopen(settings());
+
+        assertThat(inflight.list(C)).isEqualTo(stillInflight);
+        assertThat(queue.peek(C, 1000)).isEqualTo(all.subList(150, 300));
+        assertThat(queue.statistics(C).totalMessages()).isEqualTo(150);
+        assertThat(inflight.count(C)).isEqualTo(75);
+    }
+
+    @Test
+    void aMessageEvictedFromASharedRowStaysGoneAfterARestart() {
+        StoreSettings settings = settings().maxQueueSize(200);
+        open(settings);
+        List<StoredMessage> low = enqueueTogether(200, 1);
+
+        StoredMessage alarm = queue.enqueue(C, message("alarm", 9)).stored();
+
+        reopen(settings);
+        List<StoredMessage> expected = new ArrayList<>(List.of(alarm));
+        expected.addAll(low.subList(1, 200)); // the oldest of the lowest priority made room
+        assertThat(queue.peek(C, 1000)).isEqualTo(expected);
+        assertThat(queue.statistics(C).totalMessages()).isEqualTo(200);
+    }
+
+    @Test
+    void aMoveOfMessagesWhoseEnqueueIsNotCommittedReturnsOnlyAfterTheirCommit() {
+        open(settings());
+        // an asynchronous enqueue may wait a few milliseconds for company before its commit
+        CompletableFuture<?> enqueued = queue.enqueueAsync(C, message("fresh", 5)).toCompletableFuture();
+
+        assertThat(topics(queue.moveToInflight(C, 10))).containsExactly("fresh");
+
+        assertThat(enqueued).isDone(); // the move made the commit, and returned after it
+    }
+
+    @Test
+    void aFileOfTheFirstLayoutIsConvertedKeepingOrderSequencesAndInflightMessages() throws SQLException {
+        Path file = dir.resolve("old.db");
+        try (Connection old = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement statement = old.createStatement()) {
+            String columns = "(seq INTEGER PRIMARY KEY, connection TEXT NOT NULL, priority INTEGER NOT NULL, "
+                    + "topic TEXT NOT NULL, payload BLOB NOT NULL, qos INTEGER NOT NULL, retain INTEGER NOT NULL, "
+                    + "size INTEGER NOT NULL, stored_at INTEGER NOT NULL)";
+            statement.executeUpdate("CREATE TABLE queue" + columns);
+            statement.executeUpdate("CREATE TABLE inflight" + columns);
+            statement.executeUpdate("CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+            statement.executeUpdate("INSERT INTO meta VALUES ('last_sequence', 20)");
+            insertOld(old, "queue", 3, C, 1, "q3-low");
+            insertOld(old, "queue", 5, C, 7, "q5-high");
+            insertOld(old, "queue", 4, C, 1, "q4-low");
+            insertOld(old, "queue", 6, "other", 1, "q6-other");
+            insertOld(old, "inflight", 2, C, 4, "i2");
+        }
+
+        open(new StoreSettings(file));
+
+        assertThat(topics(queue.peek(C, 10))).containsExactly("q5-high", "q3-low", "q4-low");
+        assertThat(queue.peek(C, 10)).extracting(StoredMessage::sequence).containsExactly(5L, 3L, 4L);
+        assertThat(topics(queue.peek("other", 10))).containsExactly("q6-other");
+        assertThat(topics(inflight.list(C))).containsExactly("i2");
+        assertThat(queue.enqueue(C, message("new", 1)).stored().sequence()).isGreaterThan(20);
+    }
+
+    private static void insertOld(Connection old, String table, long seq, String connection, int priority,
+            String topic) throws SQLException {
+        try (PreparedStatement insert = old.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?, ?, ?, 1, 0, ?, 0)")) {
+            insert.setLong(1, seq);
+            insert.setString(2, connection);
+            insert.setInt(3, priority);
+            insert.setString(4, topic);
+            insert.setBytes(5, topic.getBytes(StandardCharsets.UTF_8));
+            insert.setInt(6, topic.length() * 2);
+            insert.executeUpdate();
+        }
+    }
+}
