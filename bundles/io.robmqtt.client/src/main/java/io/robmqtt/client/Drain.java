@@ -83,6 +83,7 @@ final class Drain {
     }
 
     private void resendInflight(PahoSession s) throws InterruptedException {
+        connection.flushAcknowledgements(); // acknowledgements batched for up to 20 ms must not be re-sent
         List<StoredMessage> unacknowledged = connection.inflight().list(connection.name());
         int resent = 0;
         for (StoredMessage message : unacknowledged) {

@@ -89,6 +89,14 @@ final class MqttConnection implements PahoSession.Events {
         return inflight;
     }
 
+    /**
+     * Hands the acknowledgements received so far to the store: work submitted after this call sees them gone, so
+     * that a re-send after a reconnect skips what the broker acknowledged just before the link failed.
+     */
+    void flushAcknowledgements() {
+        acks.flush();
+    }
+
     Router router() {
         return router;
     }
