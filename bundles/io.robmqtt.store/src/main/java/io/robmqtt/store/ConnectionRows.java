@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -151,10 +152,18 @@ final class ConnectionRows {
     List<StoredMessage> removeQueued(Transaction tx, Collection<Long> sequences) throws SQLException {
         Set<Long> wanted = new HashSet<>(sequences);
         List<StoredMessage> removed = new ArrayList<>();
+        if (wanted.isEmpty()) {
+            return removed;
+        }
+        long lowest = Collections.min(wanted);
+        long highest = Collections.max(wanted);
         for (ArrayDeque<MessageBatch> rows : queued) {
             for (Iterator<MessageBatch> it = rows.iterator(); it.hasNext(); ) {
                 MessageBatch row = it.next();
-                if (wanted.stream().noneMatch(row::contains)) {
+                if (row.firstSequence() > highest) {
+                    break; // the rows of a priority come in sequence order
+                }
+                if (row.lastSequence() < lowest || wanted.stream().noneMatch(row::contains)) {
                     continue;
                 }
                 List<StoredMessage> hits = BatchTable.load(tx, row).messages().stream()

@@ -53,6 +53,8 @@ final class Database implements AutoCloseable {
      * fsync then serves the work of a few milliseconds, not of one fsync's time.
      */
     private static final long DURABLE_COMMIT_NANOS = 4_000_000;
+    /** How much such durable work is company enough: it is then committed at once. */
+    private static final int DURABLE_COMMIT_UNITS = 256;
 
     /** Work run on the database thread, inside the current transaction. */
     @FunctionalInterface
@@ -158,6 +160,8 @@ final class Database implements AutoCloseable {
     private List<Ran> awaitingCommit = new ArrayList<>();
     /** Units of work run since the last commit, early ones included. */
     private int uncommittedUnits;
+    /** Units of durable work run since the last commit. */
+    private int uncommittedDurable;
     private volatile boolean closed;
 
     /**
@@ -363,7 +367,10 @@ final class Database implements AutoCloseable {
                 boolean early = task.early() && !readsUncommitted;
                 (early ? ranEarly : awaitingCommit).add(new Ran(task, result, refusal));
                 commitNow |= task.waiting() || (task.early() && readsUncommitted);
-                durable |= task.durable();
+                if (task.durable()) {
+                    durable = true;
+                    uncommittedDurable++;
+                }
             }
             rows.endOfBatch(transaction);
             if (savepoint != null) {
@@ -380,7 +387,8 @@ final class Database implements AutoCloseable {
             }
             // The deadline is checked here too, not only when idle: a drain that never lets the work run dry
             // must still commit in time.
-            if (commitNow || uncommittedUnits >= MAX_RELAXED_UNITS || now - commitBy >= 0) {
+            if (commitNow || uncommittedDurable >= DURABLE_COMMIT_UNITS || uncommittedUnits >= MAX_RELAXED_UNITS
+                    || now - commitBy >= 0) {
                 commit();
             }
             ranEarly.forEach(ran -> complete(ran.task(), ran.result(), ran.refusal()));
@@ -438,6 +446,7 @@ final class Database implements AutoCloseable {
         open = false;
         commitBy = 0;
         uncommittedUnits = 0;
+        uncommittedDurable = 0;
         rows.committed();
         List<Ran> committed = awaitingCommit;
         awaitingCommit = new ArrayList<>();
@@ -464,6 +473,7 @@ final class Database implements AutoCloseable {
         open = false;
         commitBy = 0;
         uncommittedUnits = 0;
+        uncommittedDurable = 0;
         deletesRows = false;
         savedSequence = -1;
         rows.rolledBack();
