@@ -84,9 +84,21 @@ final class BatchTable {
 
     /** Reads the row's messages into it, unless it holds them already. */
     static MessageBatch load(Transaction tx, MessageBatch row) throws SQLException {
-        if (row.loaded()) {
-            return row;
+        if (!row.loaded()) {
+            row.load(written(tx, row));
         }
+        return row;
+    }
+
+    /**
+     * The row's messages that are not gone, without keeping them in memory: for reads (a look at the queue)
+     * that should not leave every row they passed loaded.
+     */
+    static List<StoredMessage> messages(Transaction tx, MessageBatch row) throws SQLException {
+        return row.loaded() ? row.messages() : row.notGone(written(tx, row));
+    }
+
+    private static List<StoredMessage> written(Transaction tx, MessageBatch row) throws SQLException {
         PreparedStatement select = tx.prepared(BODY);
         select.setLong(1, row.id);
         try (ResultSet rs = select.executeQuery()) {
@@ -94,9 +106,8 @@ final class BatchTable {
                 throw new IllegalStateException("row " + row.id + " of connection " + row.connection
                         + " is missing from the store");
             }
-            row.load(BatchBody.decode(row.id, row.priority, rs.getBytes(1)));
+            return BatchBody.decode(row.id, row.priority, rs.getBytes(1));
         }
-        return row;
     }
 
     static String jsonArray(Iterable<Long> values) {

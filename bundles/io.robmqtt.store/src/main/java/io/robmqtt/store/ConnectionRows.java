@@ -64,7 +64,7 @@ final class ConnectionRows {
         return rows;
     }
 
-    /** Adds a message to the queue; {@code sequence} is its new sequence. */
+    /** Adds a message to the queue, giving it the next sequence. */
     StoredMessage enqueue(Transaction tx, OutgoingMessage message, long storedAt) {
         MessageBatch row = openRow(tx, message.priority(), false);
         StoredMessage stored = new StoredMessage(tx.nextSequence(), message, storedAt);
@@ -105,8 +105,8 @@ final class ConnectionRows {
         List<StoredMessage> next = new ArrayList<>();
         for (int p = OutgoingMessage.MAX_PRIORITY; p >= OutgoingMessage.MIN_PRIORITY && next.size() < limit; p--) {
             for (Iterator<MessageBatch> it = queued.get(p).iterator(); it.hasNext() && next.size() < limit; ) {
-                MessageBatch row = BatchTable.load(tx, it.next());
-                for (StoredMessage m : row.messages()) {
+                MessageBatch row = it.next();
+                for (StoredMessage m : take ? BatchTable.load(tx, row).messages() : BatchTable.messages(tx, row)) {
                     if (next.size() == limit) {
                         break;
                     }

@@ -96,10 +96,15 @@ final class MessageBatch {
 
     /** The messages not gone, in sequence order; the row must be loaded. */
     List<StoredMessage> messages() {
+        return notGone(messages);
+    }
+
+    /** Of {@code written}, the row's messages as read from the database, those not gone. */
+    List<StoredMessage> notGone(List<StoredMessage> written) {
         List<StoredMessage> live = new ArrayList<>(count);
-        for (int i = 0; i < messages.size(); i++) {
+        for (int i = 0; i < written.size(); i++) {
             if (!gone.get(i)) {
-                live.add(messages.get(i));
+                live.add(written.get(i));
             }
         }
         return live;

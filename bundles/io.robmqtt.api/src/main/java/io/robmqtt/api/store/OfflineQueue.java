@@ -35,7 +35,8 @@ public interface OfflineQueue {
     /**
      * Like {@link #enqueue(String, OutgoingMessage)}, but returns at once; messages submitted together share a
      * transaction and one fsync. The stage completes once the message is durable, or exceptionally with the
-     * exceptions {@code enqueue} would throw.
+     * exceptions {@code enqueue} would throw. As nobody waits on the call, an implementation may delay the
+     * commit by a few milliseconds so that more messages share it.
      *
      * @param connection the connection's name
      * @param message the message
@@ -60,7 +61,8 @@ public interface OfflineQueue {
      * <p>Returns as soon as the move is made, without waiting for it to be durable, so that the caller can send
      * the messages while the move is committed. That is safe because the move is atomic: if it is lost (the
      * process dies or the commit fails), the messages are still in the queue and are sent again, which is a
-     * duplicate and never a loss. Work done after this call sees the move.
+     * duplicate and never a loss. Work done after this call sees the move. It never returns a message whose
+     * enqueue is not durable yet: it waits for that commit (or makes it) first.
      *
      * @param connection the connection's name
      * @param limit the most messages to take, at least 1
