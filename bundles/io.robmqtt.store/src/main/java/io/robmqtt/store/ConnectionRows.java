@@ -66,21 +66,24 @@ final class ConnectionRows {
 
     /** Adds a message to the queue, giving it the next sequence. */
     StoredMessage enqueue(Transaction tx, OutgoingMessage message, long storedAt) {
-        MessageBatch row = openRow(tx, message.priority(), false);
-        StoredMessage stored = new StoredMessage(tx.nextSequence(), message, storedAt);
-        row.add(stored);
-        touched.add(row);
-        counters.add(message.priority(), message.sizeBytes());
-        return stored;
+        return append(tx, message, storedAt, false);
     }
 
     /** Records a message about to be sent at once, skipping the queue. */
     StoredMessage addInflight(Transaction tx, OutgoingMessage message, long storedAt) {
-        MessageBatch row = openRow(tx, message.priority(), true);
+        return append(tx, message, storedAt, true);
+    }
+
+    private StoredMessage append(Transaction tx, OutgoingMessage message, long storedAt, boolean inflightNow) {
+        MessageBatch row = openRow(tx, message.priority(), inflightNow);
         StoredMessage stored = new StoredMessage(tx.nextSequence(), message, storedAt);
         row.add(stored);
         touched.add(row);
-        inflight.put(stored.sequence(), row);
+        if (inflightNow) {
+            inflight.put(stored.sequence(), row);
+        } else {
+            counters.add(message.priority(), message.sizeBytes());
+        }
         return stored;
     }
 
