@@ -46,7 +46,7 @@ final class AckBatcher {
     }
 
     /** Writes what is pending now; also called on shutdown. */
-    void flush() {
+    synchronized void flush() { // one at a time: a flush returns after what it took was handed over
         scheduled.set(false);
         List<Long> batch = new ArrayList<>();
         for (Long sequence; (sequence = acknowledged.poll()) != null; ) {

@@ -20,15 +20,24 @@ final class BatchBody {
 
     private BatchBody() {}
 
+    /** A body that does not parse: its row cannot be read, and must be set aside. */
+    static final class Damaged extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        Damaged(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     static byte[] encode(long id, List<StoredMessage> messages) {
         List<byte[]> topics = new ArrayList<>(messages.size());
-        int length = 1;
+        long length = 1;
         for (StoredMessage m : messages) {
             byte[] topic = m.message().topic().getBytes(StandardCharsets.UTF_8);
             topics.add(topic);
             length += FIXED + topic.length + m.message().payload().length;
         }
-        ByteBuffer body = ByteBuffer.allocate(length).put(VERSION);
+        ByteBuffer body = ByteBuffer.allocate(Math.toIntExact(length)).put(VERSION);
         for (int i = 0; i < messages.size(); i++) {
             StoredMessage m = messages.get(i);
             OutgoingMessage message = m.message();
@@ -45,8 +54,8 @@ final class BatchBody {
         try {
             byte version = body.get();
             if (version != VERSION) {
-                throw new IllegalStateException("row " + id + " has body format " + version + "; this robmqtt reads "
-                        + "format " + VERSION + " (was the file written by a newer robmqtt?)");
+                throw new Damaged("row " + id + " has body format " + version + "; this robmqtt reads "
+                        + "format " + VERSION, null);
             }
             List<StoredMessage> messages = new ArrayList<>();
             while (body.hasRemaining()) {
@@ -61,7 +70,7 @@ final class BatchBody {
             }
             return messages;
         } catch (BufferUnderflowException | IllegalArgumentException | NegativeArraySizeException e) {
-            throw new IllegalStateException("row " + id + " of the store has a damaged body: " + e, e);
+            throw new Damaged("row " + id + " of the store has a damaged body: " + e, e);
         }
     }
 

@@ -18,6 +18,9 @@ final class BatchTable {
     private static final String HEADERS = "SELECT id, priority, count, size, stored_at, first_seq, last_seq, "
             + "taken_through, gone FROM " + TABLE + " WHERE connection = ? ORDER BY priority DESC, id";
     private static final String BODY = "SELECT body FROM " + TABLE + " WHERE id = ?";
+    private static final String SET_ASIDE = "INSERT OR REPLACE INTO " + Schema.DAMAGED + " SELECT * FROM " + TABLE
+            + " WHERE id = ?";
+    private static final String DELETE_ONE = "DELETE FROM " + TABLE + " WHERE id = ?";
 
     private BatchTable() {}
 
@@ -66,6 +69,16 @@ final class BatchTable {
         PreparedStatement delete = tx.prepared(DELETE);
         delete.setString(1, jsonArray(ids));
         delete.executeUpdate();
+    }
+
+    /** Moves a row whose body does not parse to the table of damaged rows, for inspection. */
+    static void setAside(Transaction tx, long id) throws SQLException {
+        tx.deletesRows();
+        for (String sql : new String[] {SET_ASIDE, DELETE_ONE}) {
+            PreparedStatement statement = tx.prepared(sql);
+            statement.setLong(1, id);
+            statement.executeUpdate();
+        }
     }
 
     /** The rows of a connection, highest priority first, then oldest first; their messages are not read. */

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the store knows of one connection's rows: its queued rows by priority, oldest first; its inflight
@@ -25,6 +27,7 @@ import java.util.Set;
  * running on the database.
  */
 final class ConnectionRows {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionRows.class);
     private static final int PRIORITIES = OutgoingMessage.MAX_PRIORITY + 1;
 
     final String name;
@@ -47,12 +50,18 @@ final class ConnectionRows {
         ConnectionRows rows = new ConnectionRows(name, touched);
         for (MessageBatch row : BatchTable.headers(tx, name)) {
             if (row.needsMessages()) {
-                for (StoredMessage m : BatchTable.load(tx, row).messages()) {
+                if (rows.read(tx, row, true).isEmpty() && row.empty()) {
+                    continue; // set aside
+                }
+                for (StoredMessage m : row.messages()) {
                     if (row.taken(m.sequence())) {
                         rows.inflight.put(m.sequence(), row);
                     } else {
                         rows.counters.add(row.priority, m.message().sizeBytes());
                     }
+                }
+                if (!row.holdsInflight()) {
+                    row.unload();
                 }
             } else {
                 rows.counters.add(row.priority, row.count(), row.size());
@@ -89,7 +98,9 @@ final class ConnectionRows {
 
     /** Records messages that keep their sequences, replacing any inflight record of the same sequence. */
     void addInflight(Transaction tx, List<StoredMessage> messages) throws SQLException {
-        acknowledge(tx, messages.stream().map(StoredMessage::sequence).toList());
+        List<Long> sequences = messages.stream().map(StoredMessage::sequence).toList();
+        acknowledge(tx, sequences);
+        removeQueued(tx, sequences); // a message taken from the queue this way leaves it
         Map<Integer, MessageBatch> rows = new HashMap<>();
         for (StoredMessage m : messages.stream().sorted(Comparator.comparingLong(StoredMessage::sequence)).toList()) {
             MessageBatch row = rows.get(m.message().priority());
@@ -109,7 +120,7 @@ final class ConnectionRows {
         for (int p = OutgoingMessage.MAX_PRIORITY; p >= OutgoingMessage.MIN_PRIORITY && next.size() < limit; p--) {
             for (Iterator<MessageBatch> it = queued.get(p).iterator(); it.hasNext() && next.size() < limit; ) {
                 MessageBatch row = it.next();
-                for (StoredMessage m : take ? BatchTable.load(tx, row).messages() : BatchTable.messages(tx, row)) {
+                for (StoredMessage m : read(tx, row, take)) {
                     if (next.size() == limit) {
                         break;
                     }
@@ -139,7 +150,7 @@ final class ConnectionRows {
     List<StoredMessage> oldestQueued(Transaction tx, int priority, long after, int limit) throws SQLException {
         List<StoredMessage> oldest = new ArrayList<>();
         for (MessageBatch row : queued.get(priority)) {
-            for (StoredMessage m : BatchTable.load(tx, row).messages()) {
+            for (StoredMessage m : read(tx, row, false)) {
                 if (oldest.size() == limit) {
                     return oldest;
                 }
@@ -169,12 +180,12 @@ final class ConnectionRows {
                 if (row.lastSequence() < lowest || wanted.stream().noneMatch(row::contains)) {
                     continue;
                 }
-                List<StoredMessage> hits = BatchTable.load(tx, row).messages().stream()
+                List<StoredMessage> hits = read(tx, row, false).stream()
                         .filter(m -> wanted.contains(m.sequence()) && !row.taken(m.sequence())).toList();
                 if (hits.isEmpty()) {
                     continue;
                 }
-                row.remove(hits.stream().map(StoredMessage::sequence).collect(HashSet::new, Set::add, Set::addAll));
+                BatchTable.load(tx, row).remove(hits.stream().map(StoredMessage::sequence).toList());
                 touched.add(row);
                 hits.forEach(m -> counters.remove(row.priority, m.message().sizeBytes()));
                 removed.addAll(hits);
@@ -197,8 +208,10 @@ final class ConnectionRows {
             }
         }
         for (Map.Entry<MessageBatch, Set<Long>> entry : byRow.entrySet()) {
-            BatchTable.load(tx, entry.getKey()).remove(entry.getValue());
-            touched.add(entry.getKey());
+            if (!read(tx, entry.getKey(), true).isEmpty()) {
+                entry.getKey().remove(entry.getValue());
+                touched.add(entry.getKey());
+            }
         }
     }
 
@@ -206,7 +219,7 @@ final class ConnectionRows {
     List<StoredMessage> inflight(Transaction tx) throws SQLException {
         List<StoredMessage> list = new ArrayList<>();
         for (MessageBatch row : new HashSet<>(inflight.values())) {
-            for (StoredMessage m : BatchTable.load(tx, row).messages()) {
+            for (StoredMessage m : read(tx, row, true)) {
                 if (inflight.get(m.sequence()) == row) {
                     list.add(m);
                 }
@@ -243,6 +256,28 @@ final class ConnectionRows {
     /** The rows of this batch are written; new messages go to new rows. */
     void closeOpenRows() {
         java.util.Arrays.fill(open, null);
+    }
+
+    /**
+     * The row's messages not gone, kept in memory with {@code keep}. A row whose body does not parse is set aside
+     * (moved to {@value Schema#DAMAGED} and forgotten), so that one damaged row stops nothing else; it reads as
+     * empty.
+     */
+    private List<StoredMessage> read(Transaction tx, MessageBatch row, boolean keep) throws SQLException {
+        try {
+            return keep ? BatchTable.load(tx, row).messages() : BatchTable.messages(tx, row);
+        } catch (BatchBody.Damaged e) {
+            LOG.error("event=store_row_damaged connection={} row={} messages={} reason=\"{}\": the row is moved to "
+                    + "the table {} for inspection, and its messages are not sent", name, row.id, row.count(),
+                    e.getMessage());
+            BatchTable.setAside(tx, row.id);
+            if (queued.get(row.priority).contains(row)) { // counted as queued; what it held in flight was read
+                counters.remove(row.priority, row.count(), row.size());
+            }
+            inflight.values().removeIf(r -> r == row);
+            row.setAside();
+            return List.of();
+        }
     }
 
     private MessageBatch openRow(Transaction tx, int priority, boolean taken) {

@@ -95,6 +95,9 @@ final class Database implements AutoCloseable {
          * that did so is told "done" only after the commit, which then is made at once.
          */
         void readsUncommitted();
+
+        /** This database's memory of its rows: each open file has its own. */
+        Rows rows();
     }
 
     /**
@@ -147,6 +150,11 @@ final class Database implements AutoCloseable {
         @Override
         public void readsUncommitted() {
             readsUncommitted = true;
+        }
+
+        @Override
+        public Rows rows() {
+            return rows;
         }
     };
     private boolean readsUncommitted;

@@ -29,12 +29,16 @@ final class FirstLayout {
             statement.execute("BEGIN IMMEDIATE");
             try {
                 long moved = 0;
+                long[] nextId = {nextFreeSequence(statement)};
                 for (String table : new String[] {"queue", "inflight"}) {
                     if (exists(statement, table)) {
-                        moved += convert(connection, table, table.equals("inflight"));
+                        moved += convert(connection, table, table.equals("inflight"), nextId);
                         statement.executeUpdate("DROP TABLE " + table);
                     }
                 }
+                // the rows' ids are sequences too: none may be given again
+                statement.executeUpdate("UPDATE meta SET value = max(value, " + (nextId[0] - 1)
+                        + ") WHERE key = 'last_sequence'");
                 statement.execute("COMMIT");
                 LOG.info("event=store_layout_converted messages={} layout={}", moved, Schema.VERSION);
             } catch (SQLException | RuntimeException e) {
@@ -51,7 +55,22 @@ final class FirstLayout {
         }
     }
 
-    private static long convert(Connection connection, String table, boolean inflight) throws SQLException {
+    /** Past every sequence in the file, old tables and new rows alike. */
+    private static long nextFreeSequence(Statement statement) throws SQLException {
+        long last = Schema.lastSequence(statement);
+        for (String table : new String[] {"queue", "inflight"}) {
+            if (exists(statement, table)) {
+                try (ResultSet rs = statement.executeQuery("SELECT coalesce(max(seq), 0) FROM " + table)) {
+                    rs.next();
+                    last = Math.max(last, rs.getLong(1));
+                }
+            }
+        }
+        return last + 1;
+    }
+
+    private static long convert(Connection connection, String table, boolean inflight, long[] nextId)
+            throws SQLException {
         long moved = 0;
         MessageBatch row = null;
         try (PreparedStatement insert = connection.prepareStatement(BatchTable.INSERT);
@@ -64,7 +83,9 @@ final class FirstLayout {
                 int priority = rs.getInt(3);
                 if (row == null || row.full() || row.priority != priority || !row.connection.equals(name)) {
                     insert(insert, row);
-                    row = new MessageBatch(sequence, name, priority, inflight); // the first sequence is free as id
+                    // a fresh id: a file that an older robmqtt used after this one converted it may hold rows
+                    // with ids among the old sequences
+                    row = new MessageBatch(nextId[0]++, name, priority, inflight, Long.MIN_VALUE);
                 }
                 OutgoingMessage message = new OutgoingMessage(rs.getString(4), rs.getBytes(5), rs.getInt(6),
                         rs.getInt(7) != 0, priority);

@@ -19,6 +19,8 @@ import java.util.List;
  */
 final class MessageBatch {
     static final int MAX_MESSAGES = 128;
+    /** Past this many bytes of topics and payloads a row takes no more messages (one large message may pass it). */
+    static final long MAX_BYTES = 1 << 20;
     /** The size of the gone bitmap in the database: one bit per message. */
     static final int GONE_BYTES = MAX_MESSAGES / 8;
 
@@ -28,6 +30,8 @@ final class MessageBatch {
     /** Every message written, in sequence order; null until read from the database. */
     private List<StoredMessage> messages;
     private final BitSet gone;
+    /** Bytes of topics and payloads written to a new row. */
+    private long writtenBytes;
     private long takenThrough;
     /** A row of messages sent as soon as they are stored: every message added is inflight. */
     private final boolean sentAtOnce;
@@ -42,14 +46,19 @@ final class MessageBatch {
     /** Whether the row's messages are committed: false for a row written by the open transaction. */
     boolean committed;
 
-    /** A new row, not yet written. */
+    /** A new row, not yet written, for messages that come after its id. */
     MessageBatch(long id, String connection, int priority, boolean taken) {
+        this(id, connection, priority, taken, id - 1);
+    }
+
+    /** A new row, not yet written; {@code takenThrough} below its messages' sequences unless {@code taken}. */
+    MessageBatch(long id, String connection, int priority, boolean taken, long takenThrough) {
         this.id = id;
         this.connection = connection;
         this.priority = priority;
         this.messages = new ArrayList<>();
         this.gone = new BitSet();
-        this.takenThrough = id - 1; // the messages of a row come at or after its id
+        this.takenThrough = takenThrough;
         this.sentAtOnce = taken;
         this.storedAt = Long.MAX_VALUE;
     }
@@ -110,8 +119,27 @@ final class MessageBatch {
         return live;
     }
 
+    /** Whether a new row takes no more messages. */
     boolean full() {
-        return messages.size() >= MAX_MESSAGES;
+        return messages.size() >= MAX_MESSAGES || writtenBytes >= MAX_BYTES;
+    }
+
+    /** Whether some of its messages were handed to the broker and are not gone. */
+    boolean holdsInflight() {
+        return count > 0 && firstSequence <= takenThrough;
+    }
+
+    /** The row was set aside (its body does not parse): it holds nothing any more. */
+    void setAside() {
+        messages = null;
+        count = 0;
+        size = 0;
+        persisted = false;
+    }
+
+    /** Drops the messages from memory (they are in the database); the row's summary stays. */
+    void unload() {
+        messages = null;
     }
 
     void add(StoredMessage message) {
@@ -121,6 +149,7 @@ final class MessageBatch {
         }
         count++;
         size += message.message().sizeBytes();
+        writtenBytes += message.message().sizeBytes();
         storedAt = Math.min(storedAt, message.storedAtMillis());
         lastSequence = message.sequence();
         if (sentAtOnce) {

@@ -27,6 +27,11 @@ final class QueueCounters {
         bytes += size;
     }
 
+    /** Removes {@code count} messages of one priority taking {@code size} bytes in all. */
+    synchronized void remove(int priority, long count, long size) {
+        add(priority, -count, -size);
+    }
+
     synchronized void remove(int priority, long size) {
         countByPriority[priority]--;
         count--;

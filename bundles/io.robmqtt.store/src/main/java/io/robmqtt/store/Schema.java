@@ -9,17 +9,27 @@ import java.sql.Statement;
  */
 final class Schema {
     static final String BATCHES = "message_batch";
+    /** Rows whose body does not parse, set aside for inspection; never read by the store. */
+    static final String DAMAGED = "damaged_batch";
     static final int VERSION = 2;
 
     private Schema() {}
 
     static void create(Statement statement) throws SQLException {
+        try (var rs = statement.executeQuery("PRAGMA user_version")) {
+            int version = rs.next() ? rs.getInt(1) : 0;
+            if (version > VERSION) {
+                throw new SQLException("the file has the store layout " + version + ", written by a newer robmqtt; "
+                        + "this one reads layouts up to " + VERSION + " and leaves the file as it is");
+            }
+        }
         // No index beyond the key: a connection's rows are read once, when it is first used; after that the
         // store works from its memory of them and reaches a row by its key.
         statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + BATCHES + "(id INTEGER PRIMARY KEY, "
                 + "connection TEXT NOT NULL, priority INTEGER NOT NULL, first_seq INTEGER NOT NULL, "
                 + "last_seq INTEGER NOT NULL, taken_through INTEGER NOT NULL, count INTEGER NOT NULL, "
                 + "size INTEGER NOT NULL, stored_at INTEGER NOT NULL, gone BLOB NOT NULL, body BLOB NOT NULL)");
+        statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + DAMAGED + " AS SELECT * FROM " + BATCHES + " WHERE 0");
         statement.executeUpdate(
                 "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
         statement.executeUpdate("INSERT OR IGNORE INTO meta(key, value) VALUES ('last_sequence', 0)");

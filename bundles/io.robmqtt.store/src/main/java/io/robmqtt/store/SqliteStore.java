@@ -35,7 +35,6 @@ public class SqliteStore {
 
     private final Clock clock;
     private final ReadWriteLock reopening = new ReentrantReadWriteLock();
-    private final StoredRows rows = new StoredRows();
     private final AtomicInteger recoveredCorruptFiles = new AtomicInteger();
     private volatile QueueLimits limits;
     private volatile Database database;
@@ -98,7 +97,7 @@ public class SqliteStore {
      * changes to them are written at the end of its batch.
      */
     ConnectionRows rows(Database.Transaction tx, String connection) throws SQLException {
-        return rows.of(tx, connection);
+        return ((StoredRows) tx.rows()).of(tx, connection); // every Database this store opens has StoredRows
     }
 
     /** Runs work on the database thread; the future completes once the work is committed. */
@@ -157,8 +156,6 @@ public class SqliteStore {
                         StoreConfig.PID, next.db_path(), e.getMessage());
                 database = open(config, null);
                 return false;
-            } finally {
-                rows.reopened();
             }
             LOG.info("event=store_reopened file={} synchronous={}", next.db_path(), next.db_synchronous());
             return true;
@@ -168,7 +165,8 @@ public class SqliteStore {
     }
 
     private Database open(StoreConfig settings, Path previous) {
-        Database opened = new Database(Path.of(settings.db_path()), settings.db_synchronous(), clock, rows, previous);
+        Database opened = new Database(Path.of(settings.db_path()), settings.db_synchronous(), clock,
+                new StoredRows(), previous);
         if (opened.recoveredFromCorruption()) {
             recoveredCorruptFiles.incrementAndGet();
         }

@@ -13,7 +13,7 @@ import java.util.Set;
  * The store's memory of its rows, for every connection, and the writing of what changed in them: the rows new
  * messages went to are inserted, rows record which of their messages are gone and which were handed to the
  * broker, and rows with nothing left are deleted, all at the end of each database batch, inside its transaction. When
- * a batch is undone or the file changes, the memory is dropped and read again from the file.
+ * a batch is undone, the memory is dropped and read again from the file. Each open file has its own.
  */
 final class StoredRows implements Database.Rows {
     private final Map<String, ConnectionRows> connections = new HashMap<>();
@@ -59,6 +59,9 @@ final class StoredRows implements Database.Rows {
             } else {
                 BatchTable.updateState(tx, row);
             }
+            if (!row.holdsInflight()) {
+                row.unload(); // read again when needed: memory holds the messages in flight, not the queue
+            }
         }
         if (!deleted.isEmpty()) {
             BatchTable.delete(tx, deleted);
@@ -81,11 +84,5 @@ final class StoredRows implements Database.Rows {
         touched.clear();
         uncommitted.clear();
         uncertain = true;
-    }
-
-    /** Forgets everything after the database file was closed: the rows are read again from the new one. */
-    void reopened() {
-        rolledBack();
-        uncertain = false;
     }
 }

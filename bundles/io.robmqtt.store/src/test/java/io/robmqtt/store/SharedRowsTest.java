@@ -1,8 +1,10 @@
 package io.robmqtt.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.robmqtt.api.OutgoingMessage;
+import io.robmqtt.api.StoreException;
 import io.robmqtt.api.store.StoredMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -119,6 +121,79 @@ class SharedRowsTest {
         assertThat(topics(queue.moveToInflight(C, 10))).containsExactly("fresh");
 
         assertThat(enqueued).isDone(); // the move made the commit, and returned after it
+    }
+
+    @Test
+    void largeMessagesWrittenTogetherAreSplitIntoRowsOfAboutOneMebibyte() throws SQLException {
+        open(settings());
+        List<CompletableFuture<StoredMessage>> stages = IntStream.range(0, 8)
+                .mapToObj(i -> queue.enqueueAsync(C, new OutgoingMessage("big/" + i, new byte[400 * 1024], 1, false, 1))
+                        .thenApply(enqueued -> enqueued.stored()).toCompletableFuture())
+                .toList();
+        List<StoredMessage> stored = stages.stream().map(CompletableFuture::join).toList();
+        store.close();
+        try (Connection file = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("rows.db"));
+                Statement statement = file.createStatement();
+                var rows = statement.executeQuery("SELECT count(*), max(count) FROM " + Schema.BATCHES)) {
+            rows.next();
+            assertThat(rows.getInt(1)).as("rows").isGreaterThanOrEqualTo(3);
+            assertThat(rows.getInt(2)).as("most messages in a row").isLessThanOrEqualTo(3);
+        }
+        open(settings());
+        assertThat(queue.peek(C, 10)).extracting(StoredMessage::sequence)
+                .containsExactlyElementsOf(stored.stream().map(StoredMessage::sequence).toList());
+    }
+
+    @Test
+    void aRowWhoseBodyIsDamagedIsSetAsideAndStopsNothingElse() throws SQLException {
+        open(settings());
+        queue.enqueue(C, message("damaged", 5));
+        List<StoredMessage> kept = enqueueTogether(3, 5);
+        queue.enqueue(C, message("other-priority", 2));
+        store.close();
+        try (Connection file = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("rows.db"));
+                Statement statement = file.createStatement()) {
+            statement.executeUpdate("UPDATE " + Schema.BATCHES + " SET body = x'01FFFF' WHERE id = (SELECT min(id) FROM "
+                    + Schema.BATCHES + ")");
+        }
+
+        open(settings());
+        List<String> expected = new ArrayList<>(topics(kept));
+        expected.add("other-priority");
+        assertThat(topics(queue.peek(C, 10))).isEqualTo(expected);
+        assertThat(queue.statistics(C).totalMessages()).isEqualTo(4);
+        assertThat(topics(queue.moveToInflight(C, 10))).isEqualTo(expected);
+        queue.enqueue(C, message("after", 5));
+        store.close();
+        try (Connection file = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("rows.db"));
+                Statement statement = file.createStatement();
+                var aside = statement.executeQuery("SELECT count(*) FROM " + Schema.DAMAGED)) {
+            aside.next();
+            assertThat(aside.getInt(1)).isEqualTo(1);
+        }
+        open(settings());
+        assertThat(topics(queue.peek(C, 10))).containsExactly("after");
+    }
+
+    @Test
+    void aFileOfANewerLayoutIsRefusedByNameAndLeftAsItIs() throws SQLException {
+        Path file = dir.resolve("newer.db");
+        try (Connection newer = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement statement = newer.createStatement()) {
+            statement.executeUpdate("PRAGMA user_version = " + (Schema.VERSION + 1));
+        }
+
+        assertThatThrownBy(() -> new SqliteStore(new StoreSettings(file), Clock.systemUTC()))
+                .isInstanceOf(StoreException.class).hasMessageContaining("newer robmqtt")
+                .hasMessageContaining("newer.db");
+
+        try (Connection newer = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement statement = newer.createStatement();
+                var version = statement.executeQuery("PRAGMA user_version")) {
+            version.next();
+            assertThat(version.getInt(1)).isEqualTo(Schema.VERSION + 1);
+        }
+        open(settings()); // for close()
     }
 
     @Test
