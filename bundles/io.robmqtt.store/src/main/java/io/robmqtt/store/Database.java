@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * queueing for one each.
  *
  * <p>When the commit is made depends on who waits for it. A caller blocked in {@link #call} gets it at once.
- * Durable work whose caller does not wait ({@link #submit}: enqueueAsync) may wait up to 4 ms for more work to
- * share its fsync. Work whose loss is harmless (removing the records of acknowledged messages, moving messages
+ * Durable work whose caller does not wait ({@link #submit}: enqueueAsync) may wait up to 4 ms, or until 256 units
+ * are waiting, for more work to share its batch and its fsync; so may relaxed work before it runs. Work whose loss is harmless (removing the records of acknowledged messages, moving messages
  * from the queue to inflight) is relaxed: it is committed with the next durable work or within 20 ms. A crash or
  * power loss before that commit undoes the latest relaxed work, which makes a message be sent once more, and
  * never anything committed before it.
@@ -105,7 +105,12 @@ final class Database implements AutoCloseable {
      * early task's future completes as soon as the work ran, before the commit.
      */
     private record Task<T>(Work<T> work, CompletableFuture<T> future, boolean durable, boolean early,
-            boolean waiting) {}
+            boolean waiting, long submittedAt) {
+        /** Whether somebody waits for the work to run: it is not gathered with later work. */
+        boolean urgent() {
+            return waiting || early;
+        }
+    }
 
     /** Work that ran and whose future completes at the next commit. */
     private record Ran(Task<?> task, Object result, Throwable refusal) {}
@@ -115,6 +120,9 @@ final class Database implements AutoCloseable {
     private final boolean recoveredFromCorruption;
     private final Rows rows;
     private final Queue<Task<?>> tasks = new ConcurrentLinkedQueue<>();
+    /** How many tasks are queued, and how many of them are urgent. */
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger urgent = new AtomicInteger();
     /** Held by whichever thread runs a batch: the database thread or a caller leading its own batch. */
     private final ReentrantLock writing = new ReentrantLock();
     private boolean connectionClosed;
@@ -164,7 +172,7 @@ final class Database implements AutoCloseable {
     /** Whether work ran since the last commit. */
     private boolean open;
     /** When the open transaction, holding relaxed work only, is to be committed at the latest. */
-    private long commitBy;
+    private volatile long commitBy;
     private List<Ran> awaitingCommit = new ArrayList<>();
     /** Units of work run since the last commit, early ones included. */
     private int uncommittedUnits;
@@ -212,9 +220,7 @@ final class Database implements AutoCloseable {
 
     /** Runs work on the database thread; the future completes after the work was committed. */
     <T> CompletableFuture<T> submit(Work<T> work) {
-        CompletableFuture<T> future = enqueue(work, true, false, false);
-        LockSupport.unpark(thread);
-        return future;
+        return enqueue(work, true, false, false);
     }
 
     /**
@@ -224,9 +230,7 @@ final class Database implements AutoCloseable {
      * more.
      */
     <T> CompletableFuture<T> submitRelaxed(Work<T> work) {
-        CompletableFuture<T> future = enqueue(work, false, false, false);
-        LockSupport.unpark(thread);
-        return future;
+        return enqueue(work, false, false, false);
     }
 
     /**
@@ -242,8 +246,6 @@ final class Database implements AutoCloseable {
             while (!future.isDone()) {
                 runOneBatch();
             }
-        } else {
-            LockSupport.unpark(thread);
         }
         return future;
     }
@@ -269,12 +271,26 @@ final class Database implements AutoCloseable {
         return future;
     }
 
+    /**
+     * Queues work and wakes the database thread when it must act: for early work, for the first work (to set
+     * its timer), and when enough work has gathered. Work nobody waits for is gathered up to
+     * {@value #DURABLE_COMMIT_NANOS} ns, so that it runs as one batch rather than one each.
+     */
     private <T> CompletableFuture<T> enqueue(Work<T> work, boolean durable, boolean early, boolean waiting) {
         CompletableFuture<T> future = new CompletableFuture<>();
         if (closed) {
             future.completeExceptionally(closedFailure());
-        } else {
-            tasks.add(new Task<>(work, future, durable, early, waiting));
+            return future;
+        }
+        Task<T> task = new Task<>(work, future, durable, early, waiting, System.nanoTime());
+        if (task.urgent()) {
+            urgent.incrementAndGet();
+        }
+        int before = queued.getAndIncrement();
+        tasks.add(task);
+        // A waiting caller runs its batch itself, or is handed over by whoever writes (see call)
+        if (!waiting && (early || before == 0 || before + 1 >= DURABLE_COMMIT_UNITS)) {
+            LockSupport.unpark(thread);
         }
         return future;
     }
@@ -312,6 +328,11 @@ final class Database implements AutoCloseable {
                 }
                 continue;
             }
+            long gathering = gatheringFor();
+            if (gathering > 0) {
+                LockSupport.parkNanos(this, gathering); // woken early by urgent work or enough of it
+                continue;
+            }
             writing.lock();
             try {
                 runOneBatch();
@@ -332,11 +353,31 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * How long the queued work may still wait for more to join its batch: none when it is urgent, when enough
+     * has gathered, when the store is closing, or once the oldest has waited {@value #DURABLE_COMMIT_NANOS} ns
+     * (or the open transaction is due).
+     */
+    private long gatheringFor() {
+        Task<?> oldest = tasks.peek();
+        if (oldest == null || closed || urgent.get() > 0 || queued.get() >= DURABLE_COMMIT_UNITS) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        long left = oldest.submittedAt() + DURABLE_COMMIT_NANOS - now;
+        long due = commitBy; // read without the lock: a stale value only ends the wait early or late by a batch
+        return due != 0 ? Math.min(left, due - now) : left;
+    }
+
     /** Runs the oldest pending work, up to a batch; the caller holds {@link #writing}. */
     private void runOneBatch() {
         List<Task<?>> batch = new ArrayList<>();
         for (Task<?> task; batch.size() < MAX_BATCH && (task = tasks.poll()) != null; ) {
             batch.add(task);
+            queued.decrementAndGet();
+            if (task.urgent()) {
+                urgent.decrementAndGet();
+            }
         }
         if (connectionClosed) {
             batch.forEach(task -> task.future().completeExceptionally(closedFailure()));
@@ -353,12 +394,13 @@ final class Database implements AutoCloseable {
     private void runBatch(List<Task<?>> batch) {
         boolean commitNow = false;
         boolean durable = false;
-        Savepoint savepoint = null;
+        boolean savepoint = false;
         int awaitingBefore = awaitingCommit.size();
         List<Ran> ranEarly = new ArrayList<>();
         try {
             if (open) {
-                savepoint = connection.setSavepoint(); // a failing batch then undoes itself, not earlier work
+                execute("SAVEPOINT batch"); // a failing batch then undoes itself, not earlier work
+                savepoint = true;
             }
             open = true;
             for (Task<?> task : batch) {
@@ -381,9 +423,9 @@ final class Database implements AutoCloseable {
                 }
             }
             rows.endOfBatch(transaction);
-            if (savepoint != null) {
-                connection.releaseSavepoint(savepoint);
-                savepoint = null;
+            if (savepoint) {
+                execute("RELEASE batch");
+                savepoint = false;
             }
             uncommittedUnits += batch.size();
             long now = System.nanoTime();
@@ -401,7 +443,7 @@ final class Database implements AutoCloseable {
             }
             ranEarly.forEach(ran -> complete(ran.task(), ran.result(), ran.refusal()));
         } catch (SQLException | RuntimeException e) {
-            if (savepoint == null || !undoBatch(batch, savepoint, awaitingBefore, failure(e))) {
+            if (!savepoint || !undoBatch(batch, awaitingBefore, failure(e))) {
                 abort(batch, failure(e));
             }
         }
@@ -411,10 +453,10 @@ final class Database implements AutoCloseable {
      * Undoes a failed batch alone, keeping the relaxed work before it (moves whose messages were sent already,
      * removals of acknowledged records). False if even that failed: then everything must be rolled back.
      */
-    private boolean undoBatch(List<Task<?>> batch, Savepoint savepoint, int awaitingBefore, StoreException failure) {
+    private boolean undoBatch(List<Task<?>> batch, int awaitingBefore, StoreException failure) {
         try {
-            connection.rollback(savepoint);
-            connection.releaseSavepoint(savepoint);
+            execute("ROLLBACK TO batch");
+            execute("RELEASE batch");
         } catch (SQLException e) {
             failure.addSuppressed(e);
             return false;
@@ -515,6 +557,11 @@ final class Database implements AutoCloseable {
         } else {
             task.future().completeExceptionally(failure);
         }
+    }
+
+    /** Runs a statement without parameters, prepared once (the driver's savepoint calls parse theirs anew). */
+    private void execute(String sql) throws SQLException {
+        transaction.prepared(sql).execute();
     }
 
     private void saveSequence() throws SQLException {
