@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -124,16 +125,21 @@ public final class StoreBenchmark {
             long start = System.nanoTime();
             long end = System.currentTimeMillis() + RUN_MS;
             List<Thread> running = new ArrayList<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
             for (int t = 0; t < threads; t++) {
                 Thread thread = new Thread(() -> {
                     List<CompletableFuture<Enqueued>> outstanding = new ArrayList<>();
-                    while (System.currentTimeMillis() < end) {
-                        for (int i = 0; i < window; i++) {
-                            outstanding.add(queue.enqueueAsync(CONNECTION, message(i)).toCompletableFuture());
+                    try {
+                        while (System.currentTimeMillis() < end) {
+                            for (int i = 0; i < window; i++) {
+                                outstanding.add(queue.enqueueAsync(CONNECTION, message(i)).toCompletableFuture());
+                            }
+                            CompletableFuture.allOf(outstanding.toArray(CompletableFuture[]::new)).join();
+                            done.add(outstanding.size());
+                            outstanding.clear();
                         }
-                        CompletableFuture.allOf(outstanding.toArray(CompletableFuture[]::new)).join();
-                        done.add(outstanding.size());
-                        outstanding.clear();
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
                     }
                 });
                 thread.start();
@@ -141,6 +147,9 @@ public final class StoreBenchmark {
             }
             for (Thread thread : running) {
                 thread.join();
+            }
+            if (failure.get() != null) {
+                throw new IllegalStateException("a publisher failed, so the figure would be wrong", failure.get());
             }
             return done.sum() / seconds(start);
         } finally {
@@ -176,7 +185,8 @@ public final class StoreBenchmark {
 
     private static SqliteStore open(Path file) {
         return new SqliteStore(Configs.of(StoreConfig.class,
-                Map.of("db.path", file.toString(), "max.queue.size", 10_000_000)));
+                Map.of("db.path", file.toString(), "max.queue.size", 10_000_000,
+                        "max.queue.bytes", 8L << 30))); // a 3-second run must never fill the queue
     }
 
     private static OutgoingMessage message(int i) {

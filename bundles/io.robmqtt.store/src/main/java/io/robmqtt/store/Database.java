@@ -234,8 +234,9 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs work on the database thread; the future completes as soon as the work ran, before its transaction
-     * is committed, and the commit may wait as in {@link #submitRelaxed}. For work whose loss is harmless: if
+     * Runs work for a caller that waits until it ran (leading the batch itself when nobody writes, as in
+     * {@link #call}); the future completes as soon as the work ran, before its transaction is committed, and
+     * the commit may wait as in {@link #submitRelaxed}. For work whose loss is harmless: if
      * the commit fails (or the process dies first), the work is rolled back after its caller saw it succeed,
      * and later work sees the rows as they were before it.
      */
@@ -246,6 +247,8 @@ final class Database implements AutoCloseable {
             while (!future.isDone()) {
                 runOneBatch();
             }
+        } else {
+            lead(future);
         }
         return future;
     }
@@ -258,6 +261,15 @@ final class Database implements AutoCloseable {
      */
     <T> CompletableFuture<T> call(Work<T> work) {
         CompletableFuture<T> future = enqueue(work, true, false, true);
+        lead(future);
+        return future;
+    }
+
+    /**
+     * Runs batches on the caller's thread while nobody else writes and its own work is not done, then hands
+     * what is left to the database thread.
+     */
+    private void lead(CompletableFuture<?> future) {
         while (!future.isDone() && writing.tryLock()) {
             try {
                 runOneBatch();
@@ -268,12 +280,11 @@ final class Database implements AutoCloseable {
         if (!tasks.isEmpty()) {
             LockSupport.unpark(thread); // work that arrived while we wrote, or while another caller did
         }
-        return future;
     }
 
     /**
-     * Queues work and wakes the database thread when it must act: for early work, for the first work (to set
-     * its timer), and when enough work has gathered. Work nobody waits for is gathered up to
+     * Queues work and wakes the database thread when it must act: for the first work (to set its timer), and
+     * when enough work has gathered. Work nobody waits for is gathered up to
      * {@value #DURABLE_COMMIT_NANOS} ns, so that it runs as one batch rather than one each.
      */
     private <T> CompletableFuture<T> enqueue(Work<T> work, boolean durable, boolean early, boolean waiting) {
@@ -288,8 +299,8 @@ final class Database implements AutoCloseable {
         }
         int before = queued.getAndIncrement();
         tasks.add(task);
-        // A waiting caller runs its batch itself, or is handed over by whoever writes (see call)
-        if (!waiting && (early || before == 0 || before + 1 >= DURABLE_COMMIT_UNITS)) {
+        // An urgent caller runs its batch itself, or whoever writes hands over to the database thread (see lead)
+        if (!task.urgent() && (before == 0 || before + 1 >= DURABLE_COMMIT_UNITS)) {
             LockSupport.unpark(thread);
         }
         return future;
