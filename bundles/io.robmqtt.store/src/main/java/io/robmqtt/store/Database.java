@@ -170,7 +170,7 @@ final class Database implements AutoCloseable {
     private long savedSequence;
     // The open transaction; changed only by the thread holding #writing.
     /** Whether work ran since the last commit. */
-    private boolean open;
+    private volatile boolean open;
     /** When the open transaction, holding relaxed work only, is to be committed at the latest. */
     private volatile long commitBy;
     private List<Ran> awaitingCommit = new ArrayList<>();
@@ -277,8 +277,9 @@ final class Database implements AutoCloseable {
                 writing.unlock();
             }
         }
-        if (!tasks.isEmpty()) {
-            LockSupport.unpark(thread); // work that arrived while we wrote, or while another caller did
+        if (!tasks.isEmpty() || open) {
+            // work that arrived while we wrote, or while another caller did; or a transaction left to commit
+            LockSupport.unpark(thread);
         }
     }
 
@@ -447,9 +448,11 @@ final class Database implements AutoCloseable {
                 commitBy = now + DURABLE_COMMIT_NANOS;
             }
             // The deadline is checked here too, not only when idle: a drain that never lets the work run dry
-            // must still commit in time.
-            if (commitNow || uncommittedDurable >= DURABLE_COMMIT_UNITS || uncommittedUnits >= MAX_RELAXED_UNITS
-                    || now - commitBy >= 0) {
+            // must still commit in time. A caller that leads a batch only for early work (a drain's move) leaves
+            // a commit that is merely due to the database thread, so that it can go on sending meanwhile.
+            boolean dueLater = Thread.currentThread() != thread;
+            if (commitNow || (!dueLater && (uncommittedDurable >= DURABLE_COMMIT_UNITS
+                    || uncommittedUnits >= MAX_RELAXED_UNITS || now - commitBy >= 0))) {
                 commit();
             }
             ranEarly.forEach(ran -> complete(ran.task(), ran.result(), ran.refusal()));
