@@ -298,13 +298,28 @@ final class Database implements AutoCloseable {
         if (task.urgent()) {
             urgent.incrementAndGet();
         }
-        int before = queued.getAndIncrement();
         tasks.add(task);
+        // counted after it is visible: a poll that follows the matching decrement always finds it
+        int before = queued.getAndIncrement();
         // An urgent caller runs its batch itself, or whoever writes hands over to the database thread (see lead)
-        if (!task.urgent() && (before == 0 || before + 1 >= DURABLE_COMMIT_UNITS)) {
+        if (!task.urgent() && (before <= 0 || before + 1 >= DURABLE_COMMIT_UNITS)) {
             LockSupport.unpark(thread);
         }
+        if (closed) {
+            failIfClosed(); // the database thread may have ended before the task was added
+        }
         return future;
+    }
+
+    private void failIfClosed() {
+        writing.lock();
+        try {
+            if (connectionClosed) {
+                runOneBatch();
+            }
+        } finally {
+            writing.unlock();
+        }
     }
 
     /** Finishes the work already submitted, then closes the file. */
@@ -441,8 +456,8 @@ final class Database implements AutoCloseable {
             }
             uncommittedUnits += batch.size();
             long now = System.nanoTime();
-            if (commitBy == 0) {
-                commitBy = now + RELAXED_COMMIT_NANOS;
+            if (commitBy == 0) { // from when the oldest work was submitted: it may have been gathered meanwhile
+                commitBy = batch.stream().mapToLong(Task::submittedAt).min().orElse(now) + RELAXED_COMMIT_NANOS;
             }
             if (durable && commitBy - (now + DURABLE_COMMIT_NANOS) > 0) {
                 commitBy = now + DURABLE_COMMIT_NANOS;
@@ -450,7 +465,9 @@ final class Database implements AutoCloseable {
             // The deadline is checked here too, not only when idle: a drain that never lets the work run dry
             // must still commit in time. A caller that leads a batch only for early work (a drain's move) leaves
             // a commit that is merely due to the database thread, so that it can go on sending meanwhile.
-            boolean dueLater = Thread.currentThread() != thread;
+            // (It still commits when the database thread has not for another 20 ms, or work piles up.)
+            boolean dueLater = Thread.currentThread() != thread && now - commitBy < RELAXED_COMMIT_NANOS
+                    && uncommittedUnits < MAX_RELAXED_UNITS;
             if (commitNow || (!dueLater && (uncommittedDurable >= DURABLE_COMMIT_UNITS
                     || uncommittedUnits >= MAX_RELAXED_UNITS || now - commitBy >= 0))) {
                 commit();
