@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,12 +181,16 @@ final class ConnectionRows {
                 if (row.lastSequence() < lowest || wanted.stream().noneMatch(row::contains)) {
                     continue;
                 }
-                List<StoredMessage> hits = read(tx, row, false).stream()
+                boolean wasLoaded = row.loaded();
+                List<StoredMessage> hits = read(tx, row, true).stream()
                         .filter(m -> wanted.contains(m.sequence()) && !row.taken(m.sequence())).toList();
                 if (hits.isEmpty()) {
+                    if (!wasLoaded && !row.empty()) {
+                        row.unload(); // untouched, so the end of the batch would not unload it
+                    }
                     continue;
                 }
-                BatchTable.load(tx, row).remove(hits.stream().map(StoredMessage::sequence).toList());
+                row.remove(hits.stream().map(StoredMessage::sequence).collect(Collectors.toSet()));
                 touched.add(row);
                 hits.forEach(m -> counters.remove(row.priority, m.message().sizeBytes()));
                 removed.addAll(hits);
