@@ -81,7 +81,7 @@ final class DatabaseFile {
         }
     }
 
-    private static void closeAfterFailure(Connection connection, Exception failure) {
+    static void closeAfterFailure(Connection connection, Exception failure) {
         try {
             connection.close();
         } catch (SQLException e) {

@@ -4,11 +4,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The tables of the store: one row per {@link MessageBatch} (queued and inflight messages alike), and the record
+ * The tables of the store: one row per {@link MessageRow} (queued and inflight messages alike), and the record
  * of the last sequence given. Files of the first layout (one row per message) are converted when opened.
  */
 final class Schema {
-    static final String BATCHES = "message_batch";
+    static final String ROWS = "message_batch";
     /** Rows whose body does not parse, set aside for inspection; never read by the store. */
     static final String DAMAGED = "damaged_batch";
     static final int VERSION = 2;
@@ -25,22 +25,22 @@ final class Schema {
         }
         // No index beyond the key: a connection's rows are read once, when it is first used; after that the
         // store works from its memory of them and reaches a row by its key.
-        statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + BATCHES + "(id INTEGER PRIMARY KEY, "
+        statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + ROWS + "(id INTEGER PRIMARY KEY, "
                 + "connection TEXT NOT NULL, priority INTEGER NOT NULL, first_seq INTEGER NOT NULL, "
                 + "last_seq INTEGER NOT NULL, taken_through INTEGER NOT NULL, count INTEGER NOT NULL, "
                 + "size INTEGER NOT NULL, stored_at INTEGER NOT NULL, gone BLOB NOT NULL, body BLOB NOT NULL)");
-        statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + DAMAGED + " AS SELECT * FROM " + BATCHES + " WHERE 0");
+        statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + DAMAGED + " AS SELECT * FROM " + ROWS + " WHERE 0");
         statement.executeUpdate(
                 "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
         statement.executeUpdate("INSERT OR IGNORE INTO meta(key, value) VALUES ('last_sequence', 0)");
-        FirstLayout.convert(statement.getConnection());
+        LayoutUpgrade.convert(statement.getConnection());
         statement.executeUpdate("PRAGMA user_version = " + VERSION);
     }
 
     /** The highest sequence ever given, from the record of it and from the rows themselves. */
     static long lastSequence(Statement statement) throws SQLException {
         try (var rs = statement.executeQuery("SELECT max((SELECT value FROM meta WHERE key = 'last_sequence'), "
-                + "coalesce((SELECT max(max(id, last_seq)) FROM " + BATCHES + "), 0))")) {
+                + "coalesce((SELECT max(max(id, last_seq)) FROM " + ROWS + "), 0))")) {
             rs.next();
             return rs.getLong(1);
         }

@@ -32,40 +32,40 @@ public class SqliteInflightStore implements InflightStore {
     @Override
     public StoredMessage add(String connection, OutgoingMessage message) {
         store.limits().checkPayload(message);
-        return store.call(tx -> store.rows(tx, connection).addInflight(tx, message, clock.millis()));
+        return store.call(connection, (tx, messages) -> messages.addInflight(tx, message, clock.millis()));
     }
 
     @Override
     public void addAll(String connection, List<StoredMessage> messages) {
-        store.call(tx -> {
-            store.rows(tx, connection).addInflight(tx, messages);
+        store.call(connection, (tx, stored) -> {
+            stored.addInflight(tx, messages);
             return null;
         });
     }
 
     @Override
     public void remove(String connection, long sequence) {
-        store.call(tx -> acknowledge(tx, connection, List.of(sequence)));
+        store.call(connection, (tx, messages) -> acknowledge(tx, messages, List.of(sequence)));
     }
 
     @Override
     public CompletionStage<Void> removeAsync(String connection, Collection<Long> sequences) {
-        return store.submitRelaxed(tx -> acknowledge(tx, connection, sequences));
+        return store.submitRelaxed(connection, (tx, messages) -> acknowledge(tx, messages, sequences));
     }
 
     @Override
     public List<StoredMessage> list(String connection) {
-        return store.call(tx -> store.rows(tx, connection).inflight(tx));
+        return store.call(connection, (tx, messages) -> messages.inflight(tx));
     }
 
     @Override
     public long count(String connection) {
-        return store.call(tx -> (long) store.rows(tx, connection).inflightCount());
+        return store.call(connection, (tx, messages) -> (long) messages.inflightCount());
     }
 
-    private Void acknowledge(Database.Transaction tx, String connection, Collection<Long> sequences)
+    private static Void acknowledge(Transaction tx, ConnectionMessages messages, Collection<Long> sequences)
             throws SQLException {
-        store.rows(tx, connection).acknowledge(tx, sequences);
+        messages.acknowledge(tx, sequences);
         return null;
     }
 }

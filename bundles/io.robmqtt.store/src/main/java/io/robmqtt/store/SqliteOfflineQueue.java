@@ -45,25 +45,25 @@ public class SqliteOfflineQueue implements OfflineQueue {
     @Override
     public Enqueued enqueue(String connection, OutgoingMessage message) {
         store.limits().checkPayload(message);
-        return store.call(tx -> insert(tx, connection, message));
+        return store.call(connection, (tx, messages) -> insert(tx, messages, message));
     }
 
     @Override
     public CompletionStage<Enqueued> enqueueAsync(String connection, OutgoingMessage message) {
         store.limits().checkPayload(message);
-        return store.submit(tx -> insert(tx, connection, message));
+        return store.submit(connection, (tx, messages) -> insert(tx, messages, message));
     }
 
     @Override
     public List<StoredMessage> peek(String connection, int limit) {
         checkLimit(limit);
-        return store.call(tx -> store.rows(tx, connection).next(tx, limit, false));
+        return store.call(connection, (tx, messages) -> messages.next(tx, limit, false));
     }
 
     @Override
     public List<StoredMessage> moveToInflight(String connection, int limit) {
         checkLimit(limit);
-        return store.callBeforeCommit(tx -> store.rows(tx, connection).next(tx, limit, true));
+        return store.callBeforeCommit(connection, (tx, messages) -> messages.next(tx, limit, true));
     }
 
     @Override
@@ -71,18 +71,17 @@ public class SqliteOfflineQueue implements OfflineQueue {
         if (sequences.isEmpty()) {
             return;
         }
-        store.call(tx -> store.rows(tx, connection).removeQueued(tx, sequences));
+        store.call(connection, (tx, messages) -> messages.removeQueued(tx, sequences));
     }
 
     @Override
     public QueueStatistics statistics(String connection) {
-        return store.call(tx -> {
-            ConnectionRows rows = store.rows(tx, connection);
-            QueueCounters queue = rows.counters;
+        return store.call(connection, (tx, messages) -> {
+            QueueCounters queue = messages.counters;
             QueueLimits limits = store.limits();
             double used = 100.0 * Math.max((double) queue.count() / limits.maxQueueSize(),
                     (double) queue.bytes() / limits.maxQueueBytes());
-            long oldest = rows.oldestStoredAt();
+            long oldest = messages.oldestStoredAt();
             OptionalDouble age = oldest < 0 ? OptionalDouble.empty()
                     : OptionalDouble.of(Math.max(0, clock.millis() - oldest) / 1000.0);
             return new QueueSnapshot(queue.count(), queue.bytes(), queue.byPriority(), age,
@@ -96,13 +95,13 @@ public class SqliteOfflineQueue implements OfflineQueue {
         }
     }
 
-    private Enqueued insert(Database.Transaction tx, String connection, OutgoingMessage message)
+    private Enqueued insert(Transaction tx, ConnectionMessages messages, OutgoingMessage message)
             throws SQLException {
-        ConnectionRows rows = store.rows(tx, connection);
+        String connection = messages.name;
         List<StoredMessage> victims;
         try {
-            victims = PriorityEvictionPolicy.victims(message, rows.counters, store.limits(),
-                    (priority, after, limit) -> rows.oldestQueued(tx, priority, after, limit));
+            victims = PriorityEvictionPolicy.victims(message, messages.counters, store.limits(),
+                    (priority, after, limit) -> messages.oldestQueued(tx, priority, after, limit));
         } catch (QueueFullException e) {
             adder(rejected, connection).increment();
             LOG.warn("event=message_rejected connection={} topic={} priority={} reason=\"{}\"", connection,
@@ -110,9 +109,9 @@ public class SqliteOfflineQueue implements OfflineQueue {
             throw e;
         }
         if (!victims.isEmpty()) {
-            rows.removeQueued(tx, victims.stream().map(StoredMessage::sequence).toList());
+            messages.removeQueued(tx, victims.stream().map(StoredMessage::sequence).toList());
         }
-        StoredMessage stored = rows.enqueue(tx, message, clock.millis());
+        StoredMessage stored = messages.enqueue(tx, message, clock.millis());
         for (StoredMessage victim : victims) {
             adder(evicted, connection).increment();
             LOG.warn("event=message_evicted connection={} topic={} priority={} sequence={} evicted_for_priority={}",

@@ -9,7 +9,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Function;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -33,11 +32,14 @@ import org.slf4j.LoggerFactory;
 public class SqliteStore {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
 
+    /** An open database file and the memory of its rows, which belongs to that file alone. */
+    private record OpenFile(Database database, RowCache rows) {}
+
     private final Clock clock;
     private final ReadWriteLock reopening = new ReentrantReadWriteLock();
     private final AtomicInteger recoveredCorruptFiles = new AtomicInteger();
     private volatile QueueLimits limits;
-    private volatile Database database;
+    private volatile OpenFile file;
     private StoreConfig config;
 
     @Activate
@@ -49,7 +51,7 @@ public class SqliteStore {
         this.clock = clock;
         this.limits = QueueLimits.from(config);
         this.config = config;
-        this.database = open(config, null);
+        this.file = open(config, null);
     }
 
     @Modified
@@ -76,7 +78,7 @@ public class SqliteStore {
     public void close() {
         reopening.writeLock().lock();
         try {
-            database.close();
+            file.database().close();
         } finally {
             reopening.writeLock().unlock();
         }
@@ -92,42 +94,44 @@ public class SqliteStore {
         return recoveredCorruptFiles.get();
     }
 
-    /**
-     * The rows of a connection as the store keeps them in memory; only for work running on the database, whose
-     * changes to them are written at the end of its batch.
-     */
-    ConnectionRows rows(Database.Transaction tx, String connection) throws SQLException {
-        return ((StoredRows) tx.rows()).of(tx, connection); // every Database this store opens has StoredRows
-    }
-
-    /** Runs work on the database thread; the future completes once the work is committed. */
-    <T> CompletableFuture<T> submit(Database.Work<T> work) {
-        return onDatabase(database -> database.submit(work));
-    }
-
-    /** Runs work on the database thread; see {@link Database#submitRelaxed}. */
-    <T> CompletableFuture<T> submitRelaxed(Database.Work<T> work) {
-        return onDatabase(database -> database.submitRelaxed(work));
-    }
-
-    /**
-     * Runs work on the database thread and waits until it ran, not until it is committed; see
-     * {@link Database#submitBeforeCommit}. Rethrows its failure as it was thrown.
-     */
-    <T> T callBeforeCommit(Database.Work<T> work) {
-        return await(onDatabase(database -> database.submitBeforeCommit(work)));
+    /** Work on one connection's messages, run on the database inside its transaction. */
+    @FunctionalInterface
+    interface ConnectionWork<T> {
+        T run(Transaction tx, ConnectionMessages messages) throws SQLException;
     }
 
     /** Runs work and waits until it is committed, rethrowing its failure as it was thrown. */
-    <T> T call(Database.Work<T> work) {
-        return await(onDatabase(database -> database.call(work)));
+    <T> T call(String connection, ConnectionWork<T> work) {
+        return await(submit(Submission.CALL, connection, work));
     }
 
-    /** Hands work to the current database file; a move to another file waits until this returns. */
-    private <T> CompletableFuture<T> onDatabase(Function<Database, CompletableFuture<T>> handOver) {
+    /** Runs work on the database thread; the future completes once the work is committed. */
+    <T> CompletableFuture<T> submit(String connection, ConnectionWork<T> work) {
+        return submit(Submission.SUBMIT, connection, work);
+    }
+
+    /** Runs work on the database thread; see {@link Submission#SUBMIT_RELAXED}. */
+    <T> CompletableFuture<T> submitRelaxed(String connection, ConnectionWork<T> work) {
+        return submit(Submission.SUBMIT_RELAXED, connection, work);
+    }
+
+    /**
+     * Runs work and waits until it ran, not until it is committed; see {@link Submission#CALL_BEFORE_COMMIT}.
+     * Rethrows its failure as it was thrown.
+     */
+    <T> T callBeforeCommit(String connection, ConnectionWork<T> work) {
+        return await(submit(Submission.CALL_BEFORE_COMMIT, connection, work));
+    }
+
+    /**
+     * Hands work to the current database file, with that file's memory of the connection's messages; a move to
+     * another file waits until this returns.
+     */
+    private <T> CompletableFuture<T> submit(Submission mode, String connection, ConnectionWork<T> work) {
         reopening.readLock().lock();
         try {
-            return handOver.apply(database);
+            OpenFile file = this.file;
+            return file.database().submit(mode, tx -> work.run(tx, file.rows().of(tx, connection)));
         } finally {
             reopening.readLock().unlock();
         }
@@ -147,14 +151,14 @@ public class SqliteStore {
     private boolean reopen(StoreConfig next, boolean moved) {
         reopening.writeLock().lock();
         try {
-            Path previous = database.file();
-            database.close();
+            Path previous = file.database().file();
+            file.database().close();
             try {
-                database = open(next, moved ? previous : null);
+                file = open(next, moved ? previous : null);
             } catch (StoreException e) {
                 LOG.error("event=config_refused pid={} db_path={} reason=\"{}\": reopening the previous database",
                         StoreConfig.PID, next.db_path(), e.getMessage());
-                database = open(config, null);
+                file = open(config, null);
                 return false;
             }
             LOG.info("event=store_reopened file={} synchronous={}", next.db_path(), next.db_synchronous());
@@ -164,12 +168,25 @@ public class SqliteStore {
         }
     }
 
-    private Database open(StoreConfig settings, Path previous) {
-        Database opened = new Database(Path.of(settings.db_path()), settings.db_synchronous(), clock,
-                new StoredRows(), previous);
+    /** Opens the file of {@code settings}, first moving into it the messages of {@code previous}, if any. */
+    private OpenFile open(StoreConfig settings, Path previous) {
+        Path path = Path.of(settings.db_path());
+        DatabaseFile.Opened opened = DatabaseFile.open(path, settings.db_synchronous(), clock);
+        if (previous != null) {
+            try {
+                DatabaseMove.moveFrom(opened.connection(), previous);
+            } catch (SQLException e) {
+                StoreException failure = SqliteErrors.storeFailure(path, e);
+                DatabaseFile.closeAfterFailure(opened.connection(), failure);
+                throw failure;
+            }
+        }
         if (opened.recoveredFromCorruption()) {
             recoveredCorruptFiles.incrementAndGet();
         }
-        return opened;
+        RowCache rows = new RowCache();
+        Database database = new Database(path, opened.connection(), settings.db_synchronous(), rows,
+                new CommitPolicy(System::nanoTime));
+        return new OpenFile(database, rows);
     }
 }

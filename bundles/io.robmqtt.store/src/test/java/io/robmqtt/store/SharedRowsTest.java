@@ -134,7 +134,7 @@ class SharedRowsTest {
         store.close();
         try (Connection file = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("rows.db"));
                 Statement statement = file.createStatement();
-                var rows = statement.executeQuery("SELECT count(*), max(count) FROM " + Schema.BATCHES)) {
+                var rows = statement.executeQuery("SELECT count(*), max(count) FROM " + Schema.ROWS)) {
             rows.next();
             assertThat(rows.getInt(1)).as("rows").isGreaterThanOrEqualTo(3);
             assertThat(rows.getInt(2)).as("most messages in a row").isLessThanOrEqualTo(3);
@@ -153,8 +153,8 @@ class SharedRowsTest {
         store.close();
         try (Connection file = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("rows.db"));
                 Statement statement = file.createStatement()) {
-            statement.executeUpdate("UPDATE " + Schema.BATCHES + " SET body = x'01FFFF' WHERE id = (SELECT min(id) FROM "
-                    + Schema.BATCHES + ")");
+            statement.executeUpdate("UPDATE " + Schema.ROWS + " SET body = x'01FFFF' WHERE id = (SELECT min(id) FROM "
+                    + Schema.ROWS + ")");
         }
 
         open(settings());

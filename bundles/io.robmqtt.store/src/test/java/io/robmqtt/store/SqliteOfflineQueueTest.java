@@ -253,7 +253,7 @@ class SqliteOfflineQueueTest {
         enqueue("a", "b");
         assertThat(topics(queue.moveToInflight(C, 1))).containsExactly("a"); // sent at once by a drain
 
-        assertThatThrownBy(() -> store.call(tx -> {
+        assertThatThrownBy(() -> store.call(C, (tx, messages) -> {
             try (var statement = tx.connection().createStatement()) {
                 statement.execute("INSERT INTO no_such_table VALUES (1)");
             }
@@ -269,7 +269,7 @@ class SqliteOfflineQueueTest {
     void aMoveMadeFromACompletionOnTheDatabaseThreadDoesNotWaitForItself() throws Exception {
         open(settings());
         CountDownLatch release = new CountDownLatch(1);
-        store.submit(tx -> { // holds the database thread until released
+        store.submit(C, (tx, messages) -> { // holds the database thread until released
             try {
                 return release.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

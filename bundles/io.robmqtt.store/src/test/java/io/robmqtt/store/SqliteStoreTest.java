@@ -45,7 +45,7 @@ class SqliteStoreTest {
     }
 
     private static void pragma(SqliteStore store, String pragma) {
-        store.call(tx -> {
+        store.call(C, (tx, messages) -> {
             try (Statement s = tx.connection().createStatement()) {
                 s.execute(pragma);
             }
@@ -116,13 +116,13 @@ class SqliteStoreTest {
         SqliteOfflineQueue queue = new SqliteOfflineQueue(store, Clock.systemUTC());
         queue.enqueue(C, message("a", 1));
         queue.enqueue(C, message("b", 1));
-        java.sql.Connection before = store.call(tx -> tx.connection());
+        java.sql.Connection before = store.call(C, (tx, messages) -> tx.connection());
 
         store.modified(settings.copy().maxQueueSize(2));
 
         assertThatThrownBy(() -> queue.enqueue(C, message("c", 1))).isInstanceOf(QueueFullException.class)
                 .hasMessageContaining("max.queue.size 2");
-        java.sql.Connection after = store.call(tx -> tx.connection());
+        java.sql.Connection after = store.call(C, (tx, messages) -> tx.connection());
         assertThat(after).isSameAs(before);
     }
 
@@ -156,7 +156,7 @@ class SqliteStoreTest {
     }
 
     private static long pageCount(SqliteStore store) {
-        return store.call(tx -> {
+        return store.call(C, (tx, messages) -> {
             try (Statement s = tx.connection().createStatement(); var rs = s.executeQuery("PRAGMA page_count")) {
                 rs.next();
                 return rs.getLong(1);
@@ -165,6 +165,6 @@ class SqliteStoreTest {
     }
 
     private static Path currentFile(SqliteStore store) {
-        return store.call(tx -> Path.of(tx.connection().getMetaData().getURL().substring("jdbc:sqlite:".length())));
+        return store.call(C, (tx, messages) -> Path.of(tx.connection().getMetaData().getURL().substring("jdbc:sqlite:".length())));
     }
 }

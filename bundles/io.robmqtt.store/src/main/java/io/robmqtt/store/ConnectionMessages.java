@@ -2,10 +2,10 @@ package io.robmqtt.store;
 
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.store.StoredMessage;
-import io.robmqtt.store.Database.Transaction;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -21,41 +21,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the store knows of one connection's rows: its queued rows by priority, oldest first; its inflight
+ * What the store knows of one connection's messages: its queued rows by priority, oldest first; its inflight
  * messages (handed to the broker, not yet acknowledged) and the rows holding them; and its queue counters.
  * Loaded from the database when the connection is first used, then kept in step with it: every change is
- * made here and written at the end of the database batch ({@link StoredRows#flush}). Used only by the work
- * running on the database.
+ * made here, marked in {@link RowChanges}, and written at the end of the batch. Used only by work running on
+ * the database.
  */
-final class ConnectionRows {
-    private static final Logger LOG = LoggerFactory.getLogger(ConnectionRows.class);
+final class ConnectionMessages {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionMessages.class);
     private static final int PRIORITIES = OutgoingMessage.MAX_PRIORITY + 1;
 
     final String name;
     final QueueCounters counters = new QueueCounters();
-    private final List<ArrayDeque<MessageBatch>> queued = new ArrayList<>(PRIORITIES);
-    private final Map<Long, MessageBatch> inflight = new HashMap<>();
+    private final List<ArrayDeque<MessageRow>> queued = new ArrayList<>(PRIORITIES);
+    private final Map<Long, MessageRow> inflight = new HashMap<>();
     /** The rows new messages of this batch go to: queued ones by priority, then inflight ones by priority. */
-    private final MessageBatch[] open = new MessageBatch[PRIORITIES * 2];
-    private final Set<MessageBatch> touched;
+    private final MessageRow[] open = new MessageRow[PRIORITIES * 2];
+    private final RowChanges changes;
 
-    private ConnectionRows(String name, Set<MessageBatch> touched) {
+    private ConnectionMessages(String name, RowChanges changes) {
         this.name = name;
-        this.touched = touched;
+        this.changes = changes;
         for (int p = 0; p < PRIORITIES; p++) {
             queued.add(new ArrayDeque<>());
         }
     }
 
-    static ConnectionRows load(Transaction tx, String name, Set<MessageBatch> touched) throws SQLException {
-        ConnectionRows rows = new ConnectionRows(name, touched);
-        for (MessageBatch row : BatchTable.headers(tx, name)) {
+    static ConnectionMessages load(Transaction tx, String name, RowChanges changes) throws SQLException {
+        ConnectionMessages rows = new ConnectionMessages(name, changes);
+        for (MessageRow row : RowTable.headers(tx, name)) {
             if (row.needsMessages()) {
                 if (rows.read(tx, row, true).isEmpty() && row.empty()) {
                     continue; // set aside
                 }
                 for (StoredMessage m : row.messages()) {
-                    if (row.taken(m.sequence())) {
+                    if (row.isInflight(m.sequence())) {
                         rows.inflight.put(m.sequence(), row);
                     } else {
                         rows.counters.add(row.priority, m.message().sizeBytes());
@@ -85,10 +85,10 @@ final class ConnectionRows {
     }
 
     private StoredMessage append(Transaction tx, OutgoingMessage message, long storedAt, boolean inflightNow) {
-        MessageBatch row = openRow(tx, message.priority(), inflightNow);
+        MessageRow row = openRow(tx, message.priority(), inflightNow);
         StoredMessage stored = new StoredMessage(tx.nextSequence(), message, storedAt);
         row.add(stored);
-        touched.add(row);
+        changes.changed(row);
         if (inflightNow) {
             inflight.put(stored.sequence(), row);
         } else {
@@ -101,16 +101,16 @@ final class ConnectionRows {
     void addInflight(Transaction tx, List<StoredMessage> messages) throws SQLException {
         List<Long> sequences = messages.stream().map(StoredMessage::sequence).toList();
         acknowledge(tx, sequences);
-        removeQueued(tx, sequences); // a message taken from the queue this way leaves it
-        Map<Integer, MessageBatch> rows = new HashMap<>();
+        removeQueued(tx, sequences); // a message moved from the queue this way leaves it
+        Map<Integer, MessageRow> rows = new HashMap<>();
         for (StoredMessage m : messages.stream().sorted(Comparator.comparingLong(StoredMessage::sequence)).toList()) {
-            MessageBatch row = rows.get(m.message().priority());
+            MessageRow row = rows.get(m.message().priority());
             if (row == null || row.full()) {
-                row = new MessageBatch(tx.nextSequence(), name, m.message().priority(), true);
+                row = new MessageRow(tx.nextSequence(), name, m.message().priority(), true);
                 rows.put(row.priority, row);
             }
             row.add(m);
-            touched.add(row);
+            changes.changed(row);
             inflight.put(m.sequence(), row);
         }
     }
@@ -119,22 +119,22 @@ final class ConnectionRows {
     List<StoredMessage> next(Transaction tx, int limit, boolean take) throws SQLException {
         List<StoredMessage> next = new ArrayList<>();
         for (int p = OutgoingMessage.MAX_PRIORITY; p >= OutgoingMessage.MIN_PRIORITY && next.size() < limit; p--) {
-            for (Iterator<MessageBatch> it = queued.get(p).iterator(); it.hasNext() && next.size() < limit; ) {
-                MessageBatch row = it.next();
+            for (Iterator<MessageRow> it = queued.get(p).iterator(); it.hasNext() && next.size() < limit; ) {
+                MessageRow row = it.next();
                 for (StoredMessage m : read(tx, row, take)) {
                     if (next.size() == limit) {
                         break;
                     }
-                    if (!row.taken(m.sequence())) {
+                    if (!row.isInflight(m.sequence())) {
                         next.add(m);
                         if (take) {
-                            if (!row.committed) {
+                            if (!row.committed()) {
                                 tx.readsUncommitted();
                             }
-                            row.take(m.sequence());
+                            row.markInflight(m.sequence());
                             inflight.put(m.sequence(), row);
                             counters.remove(p, m.message().sizeBytes());
-                            touched.add(row);
+                            changes.changed(row);
                         }
                     }
                 }
@@ -150,12 +150,12 @@ final class ConnectionRows {
     /** The oldest queued messages of one priority whose sequence is above {@code after}, for eviction. */
     List<StoredMessage> oldestQueued(Transaction tx, int priority, long after, int limit) throws SQLException {
         List<StoredMessage> oldest = new ArrayList<>();
-        for (MessageBatch row : queued.get(priority)) {
+        for (MessageRow row : queued.get(priority)) {
             for (StoredMessage m : read(tx, row, false)) {
                 if (oldest.size() == limit) {
                     return oldest;
                 }
-                if (m.sequence() > after && !row.taken(m.sequence())) {
+                if (m.sequence() > after && !row.isInflight(m.sequence())) {
                     oldest.add(m);
                 }
             }
@@ -172,9 +172,9 @@ final class ConnectionRows {
         }
         long lowest = Collections.min(wanted);
         long highest = Collections.max(wanted);
-        for (ArrayDeque<MessageBatch> rows : queued) {
-            for (Iterator<MessageBatch> it = rows.iterator(); it.hasNext(); ) {
-                MessageBatch row = it.next();
+        for (ArrayDeque<MessageRow> rows : queued) {
+            for (Iterator<MessageRow> it = rows.iterator(); it.hasNext(); ) {
+                MessageRow row = it.next();
                 if (row.firstSequence() > highest) {
                     break; // the rows of a priority come in sequence order
                 }
@@ -183,15 +183,15 @@ final class ConnectionRows {
                 }
                 boolean wasLoaded = row.loaded();
                 List<StoredMessage> hits = read(tx, row, true).stream()
-                        .filter(m -> wanted.contains(m.sequence()) && !row.taken(m.sequence())).toList();
+                        .filter(m -> wanted.contains(m.sequence()) && !row.isInflight(m.sequence())).toList();
                 if (hits.isEmpty()) {
                     if (!wasLoaded && !row.empty()) {
-                        row.unload(); // untouched, so the end of the batch would not unload it
+                        row.unload(); // unchanged, so the end of the batch would not unload it
                     }
                     continue;
                 }
                 row.remove(hits.stream().map(StoredMessage::sequence).collect(Collectors.toSet()));
-                touched.add(row);
+                changes.changed(row);
                 hits.forEach(m -> counters.remove(row.priority, m.message().sizeBytes()));
                 removed.addAll(hits);
                 if (!row.hasQueued()) {
@@ -205,17 +205,17 @@ final class ConnectionRows {
 
     /** Drops the inflight records of acknowledged messages; unknown sequences are ignored. */
     void acknowledge(Transaction tx, Collection<Long> sequences) throws SQLException {
-        Map<MessageBatch, Set<Long>> byRow = new LinkedHashMap<>();
+        Map<MessageRow, Set<Long>> byRow = new LinkedHashMap<>();
         for (long sequence : sequences) {
-            MessageBatch row = inflight.remove(sequence);
+            MessageRow row = inflight.remove(sequence);
             if (row != null) {
                 byRow.computeIfAbsent(row, r -> new HashSet<>()).add(sequence);
             }
         }
-        for (Map.Entry<MessageBatch, Set<Long>> entry : byRow.entrySet()) {
+        for (Map.Entry<MessageRow, Set<Long>> entry : byRow.entrySet()) {
             if (!read(tx, entry.getKey(), true).isEmpty()) {
                 entry.getKey().remove(entry.getValue());
-                touched.add(entry.getKey());
+                changes.changed(entry.getKey());
             }
         }
     }
@@ -223,7 +223,7 @@ final class ConnectionRows {
     /** The inflight messages in sequence order. */
     List<StoredMessage> inflight(Transaction tx) throws SQLException {
         List<StoredMessage> list = new ArrayList<>();
-        for (MessageBatch row : new HashSet<>(inflight.values())) {
+        for (MessageRow row : new HashSet<>(inflight.values())) {
             for (StoredMessage m : read(tx, row, true)) {
                 if (inflight.get(m.sequence()) == row) {
                     list.add(m);
@@ -241,8 +241,8 @@ final class ConnectionRows {
     /** When the oldest queued message was stored, or -1 when the queue is empty. */
     long oldestStoredAt() {
         long oldest = Long.MAX_VALUE;
-        for (ArrayDeque<MessageBatch> rows : queued) {
-            MessageBatch head = rows.peekFirst();
+        for (ArrayDeque<MessageRow> rows : queued) {
+            MessageRow head = rows.peekFirst();
             if (head != null) {
                 long at = head.loaded() ? head.queued().get(0).storedAtMillis() : head.storedAt();
                 oldest = Math.min(oldest, at);
@@ -252,15 +252,15 @@ final class ConnectionRows {
     }
 
     /** Every row known: queued or holding inflight messages. */
-    Set<MessageBatch> rows() {
-        Set<MessageBatch> all = new HashSet<>(inflight.values());
+    Set<MessageRow> rows() {
+        Set<MessageRow> all = new HashSet<>(inflight.values());
         queued.forEach(all::addAll);
         return all;
     }
 
     /** The rows of this batch are written; new messages go to new rows. */
     void closeOpenRows() {
-        java.util.Arrays.fill(open, null);
+        Arrays.fill(open, null);
     }
 
     /**
@@ -268,30 +268,30 @@ final class ConnectionRows {
      * (moved to {@value Schema#DAMAGED} and forgotten), so that one damaged row stops nothing else; it reads as
      * empty.
      */
-    private List<StoredMessage> read(Transaction tx, MessageBatch row, boolean keep) throws SQLException {
+    private List<StoredMessage> read(Transaction tx, MessageRow row, boolean keep) throws SQLException {
         try {
-            return keep ? BatchTable.load(tx, row).messages() : BatchTable.messages(tx, row);
-        } catch (BatchBody.Damaged e) {
+            return keep ? RowTable.load(tx, row).messages() : RowTable.messages(tx, row);
+        } catch (RowCodec.Damaged e) {
             LOG.error("event=store_row_damaged connection={} row={} messages={} reason=\"{}\": the row is moved to "
                     + "the table {} for inspection, and its messages are not sent", name, row.id, row.count(),
                     e.getMessage());
-            BatchTable.setAside(tx, row.id);
+            RowTable.setAside(tx, row.id);
             if (queued.get(row.priority).contains(row)) { // counted as queued; what it held in flight was read
                 counters.remove(row.priority, row.count(), row.size());
             }
             inflight.values().removeIf(r -> r == row);
-            row.setAside();
+            changes.setAside(row);
             return List.of();
         }
     }
 
-    private MessageBatch openRow(Transaction tx, int priority, boolean taken) {
-        int slot = priority + (taken ? PRIORITIES : 0);
-        MessageBatch row = open[slot];
+    private MessageRow openRow(Transaction tx, int priority, boolean inflight) {
+        int slot = priority + (inflight ? PRIORITIES : 0);
+        MessageRow row = open[slot];
         if (row == null || row.full()) {
-            row = new MessageBatch(tx.nextSequence(), name, priority, taken);
+            row = new MessageRow(tx.nextSequence(), name, priority, inflight);
             open[slot] = row;
-            if (!taken) {
+            if (!inflight) {
                 queued.get(priority).addLast(row);
             }
         }
@@ -299,7 +299,7 @@ final class ConnectionRows {
     }
 
     /** A row that left the queue takes no new messages: they would not be seen as queued. */
-    private void close(MessageBatch row) {
+    private void close(MessageRow row) {
         for (int i = 0; i < open.length; i++) {
             if (open[i] == row) {
                 open[i] = null;

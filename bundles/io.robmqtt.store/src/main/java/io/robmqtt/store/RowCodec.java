@@ -14,11 +14,11 @@ import java.util.List;
  * retain, topic and payload. Version 1 of the format; a row whose body does not parse is reported, never
  * guessed at.
  */
-final class BatchBody {
+final class RowCodec {
     private static final byte VERSION = 1;
     private static final int FIXED = Long.BYTES * 2 + 2 + Integer.BYTES * 2;
 
-    private BatchBody() {}
+    private RowCodec() {}
 
     /** A body that does not parse: its row cannot be read, and must be set aside. */
     static final class Damaged extends IllegalStateException {

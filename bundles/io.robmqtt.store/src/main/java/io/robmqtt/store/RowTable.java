@@ -1,16 +1,15 @@
 package io.robmqtt.store;
 
 import io.robmqtt.api.store.StoredMessage;
-import io.robmqtt.store.Database.Transaction;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The SQL of the {@value Schema#BATCHES} table: one row per {@link MessageBatch}. */
-final class BatchTable {
-    private static final String TABLE = Schema.BATCHES;
+/** The SQL of the {@value Schema#ROWS} table: one row per {@link MessageRow}. */
+final class RowTable {
+    private static final String TABLE = Schema.ROWS;
     static final String INSERT = "INSERT INTO " + TABLE + "(id, connection, priority, first_seq, last_seq, "
             + "taken_through, count, size, stored_at, gone, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_STATE = "UPDATE " + TABLE + " SET taken_through = ?, gone = ? WHERE id = ?";
@@ -22,14 +21,14 @@ final class BatchTable {
             + " WHERE id = ?";
     private static final String DELETE_ONE = "DELETE FROM " + TABLE + " WHERE id = ?";
 
-    private BatchTable() {}
+    private RowTable() {}
 
-    static void insert(Transaction tx, MessageBatch row) throws SQLException {
+    static void insert(Transaction tx, MessageRow row) throws SQLException {
         insert(tx.prepared(INSERT), row);
     }
 
     /** Inserts the row with {@code insert}, a statement of {@link #INSERT}. The header describes every message. */
-    static void insert(PreparedStatement insert, MessageBatch row) throws SQLException {
+    static void insert(PreparedStatement insert, MessageRow row) throws SQLException {
         List<StoredMessage> written = row.written();
         long size = 0;
         long storedAt = Long.MAX_VALUE;
@@ -42,12 +41,12 @@ final class BatchTable {
         insert.setInt(3, row.priority);
         insert.setLong(4, written.get(0).sequence());
         insert.setLong(5, written.get(written.size() - 1).sequence());
-        insert.setLong(6, row.takenThrough());
+        insert.setLong(6, row.inflightThrough());
         insert.setInt(7, written.size());
         insert.setLong(8, size);
         insert.setLong(9, storedAt);
         insert.setBytes(10, row.goneBytes());
-        insert.setBytes(11, BatchBody.encode(row.id, written));
+        insert.setBytes(11, RowCodec.encode(row.id, written));
         insert.executeUpdate();
     }
 
@@ -55,9 +54,9 @@ final class BatchTable {
      * Records which messages are gone and which were handed to the broker. Both fields keep their size, so SQLite
      * overwrites them in place and leaves the messages' pages alone.
      */
-    static void updateState(Transaction tx, MessageBatch row) throws SQLException {
+    static void updateState(Transaction tx, MessageRow row) throws SQLException {
         PreparedStatement update = tx.prepared(UPDATE_STATE);
-        update.setLong(1, row.takenThrough());
+        update.setLong(1, row.inflightThrough());
         update.setBytes(2, row.goneBytes());
         update.setLong(3, row.id);
         update.executeUpdate();
@@ -82,13 +81,13 @@ final class BatchTable {
     }
 
     /** The rows of a connection, highest priority first, then oldest first; their messages are not read. */
-    static List<MessageBatch> headers(Transaction tx, String connection) throws SQLException {
+    static List<MessageRow> headers(Transaction tx, String connection) throws SQLException {
         PreparedStatement select = tx.prepared(HEADERS);
         select.setString(1, connection);
-        List<MessageBatch> rows = new ArrayList<>();
+        List<MessageRow> rows = new ArrayList<>();
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
-                rows.add(new MessageBatch(rs.getLong(1), connection, rs.getInt(2), rs.getInt(3), rs.getLong(4),
+                rows.add(new MessageRow(rs.getLong(1), connection, rs.getInt(2), rs.getInt(3), rs.getLong(4),
                         rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getBytes(9)));
             }
         }
@@ -96,7 +95,7 @@ final class BatchTable {
     }
 
     /** Reads the row's messages into it, unless it holds them already. */
-    static MessageBatch load(Transaction tx, MessageBatch row) throws SQLException {
+    static MessageRow load(Transaction tx, MessageRow row) throws SQLException {
         if (!row.loaded()) {
             row.load(written(tx, row));
         }
@@ -107,11 +106,11 @@ final class BatchTable {
      * The row's messages that are not gone, without keeping them in memory: for reads (a look at the queue)
      * that should not leave every row they passed loaded.
      */
-    static List<StoredMessage> messages(Transaction tx, MessageBatch row) throws SQLException {
+    static List<StoredMessage> messages(Transaction tx, MessageRow row) throws SQLException {
         return row.loaded() ? row.messages() : row.notGone(written(tx, row));
     }
 
-    private static List<StoredMessage> written(Transaction tx, MessageBatch row) throws SQLException {
+    private static List<StoredMessage> written(Transaction tx, MessageRow row) throws SQLException {
         PreparedStatement select = tx.prepared(BODY);
         select.setLong(1, row.id);
         try (ResultSet rs = select.executeQuery()) {
@@ -119,7 +118,7 @@ final class BatchTable {
                 throw new IllegalStateException("row " + row.id + " of connection " + row.connection
                         + " is missing from the store");
             }
-            return BatchBody.decode(row.id, row.priority, rs.getBytes(1));
+            return RowCodec.decode(row.id, row.priority, rs.getBytes(1));
         }
     }
 

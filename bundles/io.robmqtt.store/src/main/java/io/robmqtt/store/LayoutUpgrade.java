@@ -12,13 +12,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Converts a file of the first layout (tables {@code queue} and {@code inflight}, one row per message) into
- * rows of {@link MessageBatch}, in one transaction: messages keep their sequences, priorities and order, and
+ * rows of {@link MessageRow}, in one transaction: messages keep their sequences, priorities and order, and
  * inflight messages stay inflight.
  */
-final class FirstLayout {
-    private static final Logger LOG = LoggerFactory.getLogger(FirstLayout.class);
+final class LayoutUpgrade {
+    private static final Logger LOG = LoggerFactory.getLogger(LayoutUpgrade.class);
 
-    private FirstLayout() {}
+    private LayoutUpgrade() {}
 
     /** Runs in autocommit mode, before the store starts its transactions. */
     static void convert(Connection connection) throws SQLException {
@@ -72,8 +72,8 @@ final class FirstLayout {
     private static long convert(Connection connection, String table, boolean inflight, long[] nextId)
             throws SQLException {
         long moved = 0;
-        MessageBatch row = null;
-        try (PreparedStatement insert = connection.prepareStatement(BatchTable.INSERT);
+        MessageRow row = null;
+        try (PreparedStatement insert = connection.prepareStatement(RowTable.INSERT);
                 Statement select = connection.createStatement();
                 ResultSet rs = select.executeQuery("SELECT seq, connection, priority, topic, payload, qos, retain, "
                         + "stored_at FROM " + table + " ORDER BY connection, priority, seq")) {
@@ -85,7 +85,7 @@ final class FirstLayout {
                     insert(insert, row);
                     // a fresh id: a file that an older robmqtt used after this one converted it may hold rows
                     // with ids among the old sequences
-                    row = new MessageBatch(nextId[0]++, name, priority, inflight, Long.MIN_VALUE);
+                    row = new MessageRow(nextId[0]++, name, priority, inflight, Long.MIN_VALUE);
                 }
                 OutgoingMessage message = new OutgoingMessage(rs.getString(4), rs.getBytes(5), rs.getInt(6),
                         rs.getInt(7) != 0, priority);
@@ -97,9 +97,9 @@ final class FirstLayout {
         return moved;
     }
 
-    private static void insert(PreparedStatement insert, MessageBatch row) throws SQLException {
+    private static void insert(PreparedStatement insert, MessageRow row) throws SQLException {
         if (row != null) {
-            BatchTable.insert(insert, row);
+            RowTable.insert(insert, row);
         }
     }
 }

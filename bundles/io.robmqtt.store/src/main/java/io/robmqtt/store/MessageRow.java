@@ -14,10 +14,10 @@ import java.util.List;
  *
  * <p>Its messages are written once and never rewritten. What changes is recorded in two small fields of fixed
  * size, which SQLite updates in place: which messages are gone (acknowledged, evicted or removed), and up to
- * which sequence the messages were handed to the broker ({@link #takenThrough}; those are inflight, the others
+ * which sequence the messages were handed to the broker ({@link #inflightThrough}; those are inflight, the others
  * queued). The row is deleted once every message is gone.
  */
-final class MessageBatch {
+final class MessageRow {
     static final int MAX_MESSAGES = 128;
     /** Past this many bytes of topics and payloads a row takes no more messages (one large message may pass it). */
     static final long MAX_BYTES = 1 << 20;
@@ -32,34 +32,35 @@ final class MessageBatch {
     private final BitSet gone;
     /** Bytes of topics and payloads written to a new row. */
     private long writtenBytes;
-    private long takenThrough;
+    private long inflightThrough;
     /** A row of messages sent as soon as they are stored: every message added is inflight. */
-    private final boolean sentAtOnce;
+    private final boolean allInflight;
     // Of the messages not gone:
     private int count;
     private long size;
     private long storedAt;
     private long firstSequence;
     private long lastSequence;
+    // Change tracking, set only by RowChanges (and for a row read from the database, by its constructor):
     /** Whether the row exists in the database, as of the open transaction. */
-    boolean persisted;
+    private boolean persisted;
     /** Whether the row's messages are committed: false for a row written by the open transaction. */
-    boolean committed;
+    private boolean committed;
 
     /** A new row, not yet written, for messages that come after its id. */
-    MessageBatch(long id, String connection, int priority, boolean taken) {
-        this(id, connection, priority, taken, id - 1);
+    MessageRow(long id, String connection, int priority, boolean inflight) {
+        this(id, connection, priority, inflight, id - 1);
     }
 
-    /** A new row, not yet written; {@code takenThrough} below its messages' sequences unless {@code taken}. */
-    MessageBatch(long id, String connection, int priority, boolean taken, long takenThrough) {
+    /** A new row, not yet written; {@code inflightThrough} below its messages' sequences unless {@code inflight}. */
+    MessageRow(long id, String connection, int priority, boolean inflight, long inflightThrough) {
         this.id = id;
         this.connection = connection;
         this.priority = priority;
         this.messages = new ArrayList<>();
         this.gone = new BitSet();
-        this.takenThrough = takenThrough;
-        this.sentAtOnce = taken;
+        this.inflightThrough = inflightThrough;
+        this.allInflight = inflight;
         this.storedAt = Long.MAX_VALUE;
     }
 
@@ -67,8 +68,8 @@ final class MessageBatch {
      * A row read from the database, its messages not yet read. The counts given are of all messages written; if
      * some are gone, {@link #load} corrects them.
      */
-    MessageBatch(long id, String connection, int priority, int count, long size, long storedAt, long firstSequence,
-            long lastSequence, long takenThrough, byte[] gone) {
+    MessageRow(long id, String connection, int priority, int count, long size, long storedAt, long firstSequence,
+            long lastSequence, long inflightThrough, byte[] gone) {
         this.id = id;
         this.connection = connection;
         this.priority = priority;
@@ -77,9 +78,9 @@ final class MessageBatch {
         this.storedAt = storedAt;
         this.firstSequence = firstSequence;
         this.lastSequence = lastSequence;
-        this.takenThrough = takenThrough;
+        this.inflightThrough = inflightThrough;
         this.gone = BitSet.valueOf(gone);
-        this.sentAtOnce = false;
+        this.allInflight = false;
         this.persisted = true;
         this.committed = true;
     }
@@ -95,7 +96,7 @@ final class MessageBatch {
 
     /** Whether its summary needs its messages: some are gone or inflight. */
     boolean needsMessages() {
-        return !gone.isEmpty() || takenThrough >= firstSequence;
+        return !gone.isEmpty() || inflightThrough >= firstSequence;
     }
 
     /** Every message written, gone ones included, in sequence order; the row must be loaded. */
@@ -126,7 +127,7 @@ final class MessageBatch {
 
     /** Whether some of its messages were handed to the broker and are not gone. */
     boolean holdsInflight() {
-        return count > 0 && firstSequence <= takenThrough;
+        return count > 0 && firstSequence <= inflightThrough;
     }
 
     /** The row was set aside (its body does not parse): it holds nothing any more. */
@@ -134,7 +135,22 @@ final class MessageBatch {
         messages = null;
         count = 0;
         size = 0;
-        persisted = false;
+    }
+
+    boolean persisted() {
+        return persisted;
+    }
+
+    void persisted(boolean exists) {
+        persisted = exists;
+    }
+
+    boolean committed() {
+        return committed;
+    }
+
+    void committed(boolean done) {
+        committed = done;
     }
 
     /** Drops the messages from memory (they are in the database); the row's summary stays. */
@@ -152,8 +168,8 @@ final class MessageBatch {
         writtenBytes += message.message().sizeBytes();
         storedAt = Math.min(storedAt, message.storedAtMillis());
         lastSequence = message.sequence();
-        if (sentAtOnce) {
-            takenThrough = lastSequence;
+        if (allInflight) {
+            inflightThrough = lastSequence;
         }
     }
 
@@ -177,22 +193,22 @@ final class MessageBatch {
         return Arrays.copyOf(gone.toByteArray(), GONE_BYTES);
     }
 
-    boolean taken(long sequence) {
-        return sequence <= takenThrough;
+    boolean isInflight(long sequence) {
+        return sequence <= inflightThrough;
     }
 
-    void take(long sequence) {
-        takenThrough = sequence;
+    void markInflight(long sequence) {
+        inflightThrough = sequence;
     }
 
     /** Whether it holds messages not yet handed to the broker. */
     boolean hasQueued() {
-        return count > 0 && lastSequence > takenThrough;
+        return count > 0 && lastSequence > inflightThrough;
     }
 
     /** The queued messages, in sequence order; the row must be loaded. */
     List<StoredMessage> queued() {
-        return messages().stream().filter(m -> !taken(m.sequence())).toList();
+        return messages().stream().filter(m -> !isInflight(m.sequence())).toList();
     }
 
     boolean contains(long sequence) {
@@ -223,8 +239,8 @@ final class MessageBatch {
         return lastSequence;
     }
 
-    long takenThrough() {
-        return takenThrough;
+    long inflightThrough() {
+        return inflightThrough;
     }
 
     private void summarize() {

@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
  * {@code db.path} changes: nothing accepted stays behind in the old file. Moved messages keep their order and
  * come after the messages the new file already holds.
  */
-final class MessageMigration {
-    private static final Logger LOG = LoggerFactory.getLogger(MessageMigration.class);
+final class DatabaseMove {
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseMove.class);
 
-    private MessageMigration() {}
+    private DatabaseMove() {}
 
     /** Runs outside the connection's transaction (SQLite cannot ATTACH inside one) and commits. */
     static void moveFrom(Connection connection, Path previous) throws SQLException {
@@ -48,7 +48,7 @@ final class MessageMigration {
     }
 
     private static long sequenceOffset(Statement statement) throws SQLException {
-        String table = Schema.BATCHES;
+        String table = Schema.ROWS;
         try (ResultSet rs = statement.executeQuery("SELECT coalesce((SELECT min(min(id, first_seq)) FROM previous."
                 + table + "), 0), max(coalesce((SELECT max(max(id, last_seq)) FROM main." + table + "), 0), "
                 + "(SELECT value FROM main.meta WHERE key = 'last_sequence'))")) {
@@ -61,7 +61,7 @@ final class MessageMigration {
 
     /** Copies the rows, renumbered: a row's messages are numbered from its id, so renumbering needs no parsing. */
     private static long copy(Statement statement, long offset) throws SQLException {
-        String table = Schema.BATCHES;
+        String table = Schema.ROWS;
         int rows = statement.executeUpdate("INSERT INTO main." + table + " SELECT id + " + offset + ", connection, priority, "
                 + "first_seq + " + offset + ", last_seq + " + offset + ", taken_through + " + offset
                 + ", count, size, stored_at, gone, body FROM previous." + table);
