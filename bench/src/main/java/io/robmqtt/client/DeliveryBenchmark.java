@@ -326,7 +326,7 @@ public final class DeliveryBenchmark {
 
     private static void awaitLive(MqttConnection connection) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!connection.router().isLive()) {
+        while (!connection.live()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("robmqtt did not go live within 30 s");
             }

@@ -1,5 +1,7 @@
 package io.robmqtt.client;
 
+import io.robmqtt.api.store.InflightStore;
+import io.robmqtt.api.store.OfflineQueue;
 import io.robmqtt.api.store.StoredMessage;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,21 +19,37 @@ final class Drain {
     private static final Logger LOG = LoggerFactory.getLogger(Drain.class);
     private static final int BATCH = 100;
 
-    private final MqttConnection connection;
+    private final String name;
+    private final OfflineQueue queue;
+    private final InflightStore inflight;
+    private final Router<PahoSession> router;
+    private final AckBatcher acks;
+    private final ConnectionCounters counters;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean resend = new AtomicBoolean();
     private volatile PahoSession session;
 
-    Drain(MqttConnection connection, ScheduledExecutorService thread) {
-        this.connection = connection;
+    /**
+     * @param acks flushed before a re-send, so that it skips what the broker acknowledged just before the link
+     *     failed
+     * @param thread the drain's own thread
+     */
+    Drain(String name, OfflineQueue queue, InflightStore inflight, Router<PahoSession> router, AckBatcher acks,
+            ConnectionCounters counters, ScheduledExecutorService thread) {
+        this.name = name;
+        this.queue = queue;
+        this.inflight = inflight;
+        this.router = router;
+        this.acks = acks;
+        this.counters = counters;
         this.thread = thread;
     }
 
     /** A new session: re-send what is inflight, then drain. */
     void start(PahoSession s) {
         session = s;
-        connection.router().sessionStarted(s);
+        router.sessionStarted(s);
         resend.set(true);
         kick();
     }
@@ -76,15 +94,15 @@ final class Drain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.error("event=drain_failed connection={} reason=\"{}\": retrying in 1 s", connection.name(), e.toString(), e);
+            LOG.error("event=drain_failed connection={} reason=\"{}\": retrying in 1 s", name, e.toString(), e);
             resend.set(true);
             thread.schedule(this::kick, 1, TimeUnit.SECONDS);
         }
     }
 
     private void resendInflight(PahoSession s) throws InterruptedException {
-        connection.flushAcknowledgements(); // acknowledgements batched for up to 20 ms must not be re-sent
-        List<StoredMessage> unacknowledged = connection.inflight().list(connection.name());
+        acks.flush(); // acknowledgements batched for up to 20 ms must not be re-sent
+        List<StoredMessage> unacknowledged = inflight.list(name);
         int resent = 0;
         for (StoredMessage message : unacknowledged) {
             if (s.wasSent(message.sequence())) {
@@ -95,9 +113,9 @@ final class Drain {
             }
             resent++;
         }
-        connection.counters().resent.add(resent);
+        counters.resent.add(resent);
         if (resent > 0) {
-            LOG.info("event=inflight_resent connection={} messages={}", connection.name(), resent);
+            LOG.info("event=inflight_resent connection={} messages={}", name, resent);
         }
     }
 
@@ -108,18 +126,17 @@ final class Drain {
      * flight.
      */
     private void drainQueue(PahoSession s) throws InterruptedException {
-        String name = connection.name();
         long drained = 0;
         while (s.alive()) {
-            long mark = connection.router().enqueuedMark();
+            long mark = router.enqueuedMark();
             int slots = s.window().acquireUpTo(BATCH, s::alive);
             if (slots == 0) {
                 return; // the session ended
             }
-            List<StoredMessage> batch = connection.queue().moveToInflight(name, slots);
+            List<StoredMessage> batch = queue.moveToInflight(name, slots);
             s.window().release(slots - batch.size());
             if (batch.isEmpty()) {
-                if (connection.router().goLive(s, mark)) {
+                if (router.goLive(s, mark)) {
                     if (drained > 0) {
                         LOG.info("event=queue_drained connection={} messages={}", name, drained);
                     }

@@ -2,13 +2,9 @@ package io.robmqtt.client;
 
 import io.robmqtt.api.Delivery;
 import io.robmqtt.api.OutgoingMessage;
-import io.robmqtt.api.QueueFullException;
-import io.robmqtt.api.store.Enqueued;
 import io.robmqtt.api.store.InflightStore;
 import io.robmqtt.api.store.OfflineQueue;
-import io.robmqtt.api.store.StoredMessage;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,10 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection's delivery engine: routes each accepted message (straight to the broker when live, else to
- * the offline queue), runs the reconnect loop, and after every connect re-sends unacknowledged messages and
- * drains the queue. Lifecycle changes run on one thread per connection; the drain on another, so a long
- * drain never delays a reconfiguration.
+ * One connection: its reconnect loop and the events of its Paho sessions. It builds the parts a message passes
+ * through and wires them once: {@link PublishPath} (each publish, direct or queued, as the {@link Router} says),
+ * {@link Drain} (after every connect, re-send what is inflight, then empty the queue), {@link AckBatcher}
+ * (acknowledgements to the store) and {@link Subscriptions} (incoming messages to listeners). Lifecycle changes
+ * run on one thread per connection; the drain on another, so a long drain never delays a reconfiguration;
+ * acknowledgements and incoming messages arrive on Paho's threads.
  */
 final class MqttConnection implements PahoSession.Events {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
@@ -36,7 +34,8 @@ final class MqttConnection implements PahoSession.Events {
     private final Drain drain;
     private final DeliveryHandles handles = new DeliveryHandles(System::nanoTime);
     private final ConnectionCounters counters = new ConnectionCounters();
-    private final Router router = new Router();
+    private final Router<PahoSession> router = new Router<>(PahoSession::onAcknowledgementThread);
+    private final PublishPath publishing;
     private final AckBatcher acks;
     private final Subscriptions subscriptions;
     private final ExecutorService listenerPool;
@@ -60,7 +59,8 @@ final class MqttConnection implements PahoSession.Events {
         this.subscriptions = new Subscriptions(name, listenerPool, counters);
         ScheduledExecutorService drainThread =
                 Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "robmqtt-drain-" + name));
-        this.drain = new Drain(this, drainThread);
+        this.drain = new Drain(name, queue, inflight, router, acks, counters, drainThread);
+        this.publishing = new PublishPath(name, queue, inflight, router, drain, handles, counters);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -89,92 +89,19 @@ final class MqttConnection implements PahoSession.Events {
         return inflight;
     }
 
-    /**
-     * Hands the acknowledgements received so far to the store: work submitted after this call sees them gone, so
-     * that a re-send after a reconnect skips what the broker acknowledged just before the link failed.
-     */
-    void flushAcknowledgements() {
-        acks.flush();
-    }
-
-    Router router() {
-        return router;
-    }
-
     ConnectionCounters counters() {
         return counters;
     }
 
-    // ---------------------------------------------------------------- publishing
-
+    /** See {@link PublishPath#publish}. */
     Delivery publish(OutgoingMessage message) {
-        PahoSession target = router.routeDirect();
-        if (target != null) {
-            StoredMessage stored;
-            try {
-                stored = inflight.add(name(), message);
-            } catch (RuntimeException e) {
-                target.window().release();
-                throw e;
-            }
-            Delivery delivery = handles.track(stored.sequence());
-            counters.published.increment();
-            if (!target.send(stored)) {
-                drain.resendNeeded(); // the session died under us: the record waits for the next re-send
-            }
-            return delivery;
-        }
-        Enqueued enqueued;
-        try {
-            enqueued = queue.enqueue(name(), message);
-        } catch (QueueFullException e) {
-            counters.rejected.increment();
-            throw e;
-        } finally {
-            router.enqueueDone();
-        }
-        return queued(enqueued, message);
+        return publishing.publish(message);
     }
 
-    /**
-     * Queues the message without waiting for the disk; the drain sends it. Every asynchronous message takes the
-     * queue, so that many in a row share fsyncs and keep their order behind earlier ones.
-     */
+    /** See {@link PublishPath#publishAsync}. */
     CompletionStage<Delivery> publishAsync(OutgoingMessage message) {
-        router.enqueueStarted();
-        CompletionStage<Enqueued> stored;
-        try {
-            stored = queue.enqueueAsync(name(), message);
-        } catch (RuntimeException e) {
-            router.enqueueDone();
-            throw e;
-        }
-        return stored.handle((enqueued, failure) -> {
-            router.enqueueDone();
-            if (failure != null) {
-                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                if (cause instanceof QueueFullException) {
-                    counters.rejected.increment();
-                }
-                throw failure instanceof CompletionException c ? c : new CompletionException(failure);
-            }
-            return queued(enqueued, message);
-        });
+        return publishing.publishAsync(message);
     }
-
-    private Delivery queued(Enqueued enqueued, OutgoingMessage message) {
-        Delivery delivery = handles.track(enqueued.stored().sequence());
-        counters.published.increment();
-        counters.queued.increment();
-        for (StoredMessage victim : enqueued.evicted()) {
-            counters.evicted.increment();
-            handles.evicted(victim, message.priority());
-        }
-        drain.kick();
-        return delivery;
-    }
-
-    // ---------------------------------------------------------------- lifecycle (one thread)
 
     void start() {
         lifecycle.execute(() -> {
@@ -335,8 +262,6 @@ final class MqttConnection implements PahoSession.Events {
         }
     }
 
-    // ---------------------------------------------------------------- acknowledgements (Paho's threads)
-
     @Override
     public void acknowledged(PahoSession s, long sequence) {
         acks.acknowledged(sequence);
@@ -360,11 +285,14 @@ final class MqttConnection implements PahoSession.Events {
         return subscriptions;
     }
 
-    // ---------------------------------------------------------------- state
-
     boolean connected() {
         PahoSession current = router.current();
         return current != null && current.alive();
+    }
+
+    /** Whether publishes go straight to the broker now: connected, and the queue drained. */
+    boolean live() {
+        return router.isLive();
     }
 
     double currentBackoffSeconds() {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Paho's automatic reconnect is never used (it does not retry a failed first connect, its delay is static and
  * shared by every client in the JVM, and it has no jitter).
  */
-final class PahoSession implements MqttCallbackExtended {
+final class PahoSession implements MqttCallbackExtended, Router.Target {
     private static final Logger LOG = LoggerFactory.getLogger(PahoSession.class);
     private static final long QUIESCE_MILLIS = 1_000;
     private static final long DISCONNECT_WAIT_MILLIS = 5_000;
@@ -121,11 +121,13 @@ final class PahoSession implements MqttCallbackExtended {
         return options;
     }
 
-    boolean alive() {
+    @Override
+    public boolean alive() {
         return alive;
     }
 
-    InflightWindow window() {
+    @Override
+    public InflightWindow window() {
         return window;
     }
 

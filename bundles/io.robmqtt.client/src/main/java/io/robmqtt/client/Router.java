@@ -1,59 +1,113 @@
 package io.robmqtt.client;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
 /**
  * Decides for each publish whether the message goes straight to the broker or to the offline queue, so that
  * order within a priority holds across outages: a message goes straight only while the connection is live,
  * which means connected, the queue drained, nobody in the middle of queueing, and a window permit free.
  * Anything else queues it and ends "live" until the drain has emptied the queue again.
+ *
+ * @param <S> the broker session messages go to
  */
-final class Router {
+final class Router<S extends Router.Target> {
     static final long PERMIT_WAIT_MILLIS = 50;
 
-    private PahoSession current;
-    private PahoSession live;
+    /** What the router needs of a broker session. */
+    interface Target {
+        boolean alive();
+
+        InflightWindow window();
+    }
+
+    /**
+     * The way one publish takes. Closing it says the publish is done with it: a queued publish holds the
+     * connection off "live" from the moment it is routed until it is closed, whether its enqueue succeeded or not.
+     */
+    sealed interface Route<S> extends AutoCloseable permits Direct, Queued {
+        @Override
+        void close();
+    }
+
+    /** Straight to the broker, on this session, with a window permit taken for the message. */
+    record Direct<S>(S session) implements Route<S> {
+        @Override
+        public void close() {
+            // nothing to end: the message goes out on the live session
+        }
+    }
+
+    /** To the offline queue; nothing goes straight to the broker until the drain has caught up with it. */
+    static final class Queued<S> implements Route<S> {
+        private final Router<?> router;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        private Queued(Router<?> router) {
+            this.router = router;
+        }
+
+        /** The enqueue finished (or failed): the drain may go live once it has emptied the queue. */
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                router.enqueueDone();
+            }
+        }
+    }
+
+    private final BooleanSupplier mustNotWait;
+    private S current;
+    private S live;
     private int enqueuing;
     private long enqueued;
 
     /**
-     * The live session with a window permit taken, or null: then the caller queues and calls
-     * {@link #enqueueDone}. When the session is live but its window full, waits up to
-     * {@value #PERMIT_WAIT_MILLIS} ms for an acknowledgement to free a permit: a healthy broker frees one in far
-     * less, and the message is spared the longer way through the queue. A broker that acknowledges nothing in
-     * that time sends the message, and everything after it, to the queue. A publish made from a completion of
-     * a {@code Delivery} never waits: it runs on the thread that frees permits.
+     * @param mustNotWait whether the calling thread must never wait for a window permit (the thread that
+     *     delivers acknowledgements, and the {@code Delivery} completions that run on it: only it frees permits)
      */
-    PahoSession routeDirect() {
-        PahoSession candidate;
+    Router(BooleanSupplier mustNotWait) {
+        this.mustNotWait = mustNotWait;
+    }
+
+    /**
+     * Routes a publish: {@link Direct} to the live session with a window permit taken, or else {@link Queued}.
+     * When the session is live but its window full, waits up to {@value #PERMIT_WAIT_MILLIS} ms for an
+     * acknowledgement to free a permit: a healthy broker frees one in far less, and the message is spared the
+     * longer way through the queue. A broker that acknowledges nothing in that time sends the message, and
+     * everything after it, to the queue.
+     */
+    Route<S> route() {
+        S candidate;
         synchronized (this) {
-            if (live != null && live.alive() && live.window().tryAcquire()) {
-                return live;
+            if (isLive() && live.window().tryAcquire()) {
+                return new Direct<>(live);
             }
-            candidate = live != null && live.alive() ? live : null;
-            if (candidate == null || PahoSession.onAcknowledgementThread()) {
-                enqueueStarted();
-                return null;
+            candidate = isLive() ? live : null;
+            if (candidate == null || mustNotWait.getAsBoolean()) {
+                return queue();
             }
         }
         boolean permit = candidate.window().tryAcquire(PERMIT_WAIT_MILLIS);
         synchronized (this) {
             if (permit && live == candidate && candidate.alive()) {
-                return candidate; // still live: nobody queued meanwhile, so order holds
+                return new Direct<>(candidate); // still live: nobody queued meanwhile, so order holds
             }
             if (permit) {
                 candidate.window().release();
             }
-            enqueueStarted();
-            return null;
+            return queue();
         }
     }
 
-    /** A message is being queued: nothing goes straight to the broker until the drain has caught up. */
-    synchronized void enqueueStarted() {
+    /** Routes a publish to the queue, whatever the connection's state (every asynchronous publish goes there). */
+    synchronized Queued<S> queue() {
         live = null;
         enqueuing++;
+        return new Queued<>(this);
     }
 
-    synchronized void enqueueDone() {
+    private synchronized void enqueueDone() {
         enqueuing--;
         enqueued++;
     }
@@ -63,12 +117,12 @@ final class Router {
         return enqueued;
     }
 
-    synchronized void sessionStarted(PahoSession session) {
+    synchronized void sessionStarted(S session) {
         current = session;
         live = null;
     }
 
-    synchronized void sessionEnded(PahoSession session) {
+    synchronized void sessionEnded(S session) {
         if (live == session) {
             live = null;
         }
@@ -81,7 +135,7 @@ final class Router {
      * Goes live if the queue was empty at {@code mark} and nobody queued since; false if the drain must look
      * again.
      */
-    synchronized boolean goLive(PahoSession session, long mark) {
+    synchronized boolean goLive(S session, long mark) {
         if (enqueuing == 0 && enqueued == mark && current == session && session.alive()) {
             live = session;
             return true;
@@ -89,7 +143,7 @@ final class Router {
         return false;
     }
 
-    synchronized PahoSession current() {
+    synchronized S current() {
         return current;
     }
 
