@@ -19,41 +19,43 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * The README's configuration reference cannot drift from the metatype the bundles are built with: every PID
- * has a section whose heading names it first (in backquotes), whose first table has a row for every attribute
- * with its default, and no row names a property that does not exist.
+ * The configuration reference, {@value #REFERENCE}, cannot drift from the metatype the bundles are built with:
+ * every PID has a section whose heading names it first (in backquotes), whose first table has a row for every
+ * attribute with its default, and no row names a property that does not exist.
  */
 class ConfigurationReferenceTest {
     private static final Pattern NAME = Pattern.compile("`([^`]+)`");
     private static final String REQUIRED = "**required**";
+    /** The configuration reference, relative to the repository. */
+    private static final String REFERENCE = "docs/configuration.md";
 
     @Test
-    void everyMetatypeAttributeIsInTheReadmeWithItsDefault() throws Exception {
+    void everyMetatypeAttributeIsInTheReferenceWithItsDefault() throws Exception {
         Path repo = Path.of(System.getProperty("robmqtt.repo", "missing"));
-        List<String> readme = Files.readAllLines(repo.resolve("README.md"));
+        List<String> reference = Files.readAllLines(repo.resolve(REFERENCE));
         Map<String, Map<String, String>> metatype = metatype(repo);
         assertThat(metatype).as("metatype of the bundles under " + repo).containsKeys("io.robmqtt.store",
                 "io.robmqtt.connection", "io.robmqtt.health", "io.robmqtt.logging");
         List<String> problems = new ArrayList<>();
         metatype.forEach((pid, attributes) -> {
-            Map<String, String> documented = table(readme, pid);
+            Map<String, String> documented = table(reference, pid);
             if (documented == null) {
-                problems.add(pid + ": no README heading names `" + pid + "`");
+                problems.add(pid + ": no heading of " + REFERENCE + " names `" + pid + "`");
                 return;
             }
             attributes.forEach((id, value) -> {
                 if (!documented.containsKey(id)) {
-                    problems.add(pid + ": `" + id + "` is not in the README's table");
+                    problems.add(pid + ": `" + id + "` is not in the table of " + REFERENCE);
                 } else if (!sameDefault(value, documented.get(id))) {
-                    problems.add(pid + ": `" + id + "` defaults to '" + value + "' in metatype, README says '"
-                            + documented.get(id) + "'");
+                    problems.add(pid + ": `" + id + "` defaults to '" + value + "' in metatype, " + REFERENCE
+                            + " says '" + documented.get(id) + "'");
                 }
             });
             documented.keySet().stream().filter(id -> !attributes.containsKey(id))
-                    .forEach(id -> problems.add(pid + ": the README documents `" + id + "`, metatype has no such "
-                            + "attribute"));
+                    .forEach(id -> problems.add(pid + ": " + REFERENCE + " documents `" + id + "`, metatype has no "
+                            + "such attribute"));
         });
-        assertThat(problems).as("differences between README.md and the metatype").isEmpty();
+        assertThat(problems).as("differences between " + REFERENCE + " and the metatype").isEmpty();
     }
 
     /** PID to (attribute id to default; null where there is none, i.e. required). */
@@ -82,12 +84,12 @@ class ConfigurationReferenceTest {
         return byPid;
     }
 
-    /** The property table in the README section whose heading names the PID; null where there is none. */
-    private static Map<String, String> table(List<String> readme, String pid) {
+    /** The property table in the section whose heading names the PID; null where there is none. */
+    private static Map<String, String> table(List<String> reference, String pid) {
         int heading = -1;
-        for (int i = 0; i < readme.size() && heading < 0; i++) {
-            Matcher first = NAME.matcher(readme.get(i));
-            if (readme.get(i).startsWith("#") && first.find() && first.group(1).equals(pid)) {
+        for (int i = 0; i < reference.size() && heading < 0; i++) {
+            Matcher first = NAME.matcher(reference.get(i));
+            if (reference.get(i).startsWith("#") && first.find() && first.group(1).equals(pid)) {
                 heading = i;
             }
         }
@@ -96,8 +98,8 @@ class ConfigurationReferenceTest {
         }
         Map<String, String> rows = new LinkedHashMap<>();
         boolean inTable = false;
-        for (int i = heading + 1; i < readme.size() && !readme.get(i).startsWith("#"); i++) {
-            String line = readme.get(i);
+        for (int i = heading + 1; i < reference.size() && !reference.get(i).startsWith("#"); i++) {
+            String line = reference.get(i);
             if (inTable && !line.startsWith("|")) {
                 break; // the first table under the heading is the reference
             }
@@ -114,14 +116,14 @@ class ConfigurationReferenceTest {
         return rows;
     }
 
-    private static boolean sameDefault(String metatype, String readme) {
-        if (REQUIRED.equals(readme.trim())) {
+    private static boolean sameDefault(String metatype, String written) {
+        if (REQUIRED.equals(written.trim())) {
             return metatype == null;
         }
         if (metatype == null) {
             return false;
         }
-        Matcher quoted = NAME.matcher(readme);
+        Matcher quoted = NAME.matcher(written);
         String documented = quoted.find() ? quoted.group(1) : "";  // (empty), (none): no value
         if (documented.equals(metatype)) {
             return true;
