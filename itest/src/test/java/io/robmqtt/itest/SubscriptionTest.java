@@ -50,7 +50,9 @@ class SubscriptionTest {
         broker = TestBroker.start();
         link = new FaultyLink(broker.port());
         cloud = new Subscriber(broker.uri(), "unused/" + UUID.randomUUID());
-        connection = new ConnectionFixture(context, cm, properties("broker.uris", new String[] {link.uri()}));
+        // a filter is unsubscribed 2 s after its last listener left (listener.wait.seconds)
+        connection = new ConnectionFixture(context, cm, properties("broker.uris", new String[] {link.uri()},
+                "listener.wait.seconds", 2.0));
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package io.robmqtt.api;
 
+import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** A snapshot of one connection's state: what the original robmqtt's {@code get_statistics()} returned. */
@@ -53,6 +54,15 @@ public interface ClientStatistics {
 
     /** Times a listener threw while handling a message. */
     long listenerFailures();
+
+    /**
+     * Messages robmqtt dropped, by reason; a reason that never occurred may be missing. {@code no_listener}: a
+     * received message that no listener claimed within {@code listener.wait.seconds}, acknowledged to the broker
+     * and dropped.
+     *
+     * @since 1.1
+     */
+    Map<String, Long> dropped();
 
     /**
      * Why the client certificate needs attention (it expires within {@code cert.expiry.warn.days}, or has

@@ -121,4 +121,12 @@ public @interface ConnectionConfig {
             description = "Most messages sent and not yet acknowledged at once, while live and while draining.",
             min = "1", max = "65535")
     int max_inflight() default 100;
+
+    @AttributeDefinition(name = "Listener wait",
+            description = "Seconds a received QoS 1 or 2 message that no listener claims is held unacknowledged, "
+                    + "waiting for a listener to register: after start-up, and after a filter's last listener went "
+                    + "away. Then the filter is unsubscribed, and such messages are acknowledged and dropped "
+                    + "(counted as dropped, reason no_listener). 0 drops them at once.",
+            min = "0", max = "3600")
+    double listener_wait_seconds() default 30.0;
 }

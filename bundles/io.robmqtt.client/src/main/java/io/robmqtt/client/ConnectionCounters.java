@@ -14,6 +14,8 @@ final class ConnectionCounters {
     final LongAdder connectFailures = new LongAdder();
     final LongAdder received = new LongAdder();
     final LongAdder listenerFailures = new LongAdder();
+    /** Received messages that no listener claimed, acknowledged and dropped. */
+    final LongAdder droppedNoListener = new LongAdder();
     volatile String lastConnectError = "";
     volatile String certificateWarning = "";
 }

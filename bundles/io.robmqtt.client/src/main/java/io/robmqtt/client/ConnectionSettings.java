@@ -18,7 +18,7 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
         String caCerts, String certfile, String keyfile, String keyfilePassword, boolean verifyHostname,
         int certExpiryWarnDays, String username, String password, double minBackoff,
         double maxBackoff, int keepalive, int connectTimeout, boolean cleanSession, String willTopic,
-        byte[] willPayload, int willQos, boolean willRetain, int maxInflight) {
+        byte[] willPayload, int willQos, boolean willRetain, int maxInflight, double listenerWaitSeconds) {
 
     /** Validates and converts configuration properties; {@code environment} supplies unset ones. */
     static ConnectionSettings from(Map<String, ?> properties, Map<String, String> environment) {
@@ -39,7 +39,8 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
                 c.keyfile(), c.keyfile_password(), c.tls_hostname_verification(), c.cert_expiry_warn_days(),
                 c.username(), c.password(), c.min_backoff(), c.max_backoff(), c.keepalive(),
                 c.connect_timeout(), c.clean_session(), c.will_topic(),
-                c.will_payload().getBytes(StandardCharsets.UTF_8), c.will_qos(), c.will_retain(), c.max_inflight());
+                c.will_payload().getBytes(StandardCharsets.UTF_8), c.will_qos(), c.will_retain(), c.max_inflight(),
+                c.listener_wait_seconds());
         settings.validate();
         return settings;
     }
@@ -112,6 +113,8 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
         require(certfile.isEmpty() == keyfile.isEmpty(),
                 "certfile and keyfile go together for mutual TLS: set both or neither");
         require(willQos >= 0 && willQos <= 2, "will.qos is " + willQos + "; it must be 0, 1 or 2");
+        require(listenerWaitSeconds >= 0 && listenerWaitSeconds <= 3_600,
+                "listener.wait.seconds is " + listenerWaitSeconds + "; it must be from 0 to 3600");
         require(maxInflight >= 1 && maxInflight <= 65_535,
                 "max.inflight is " + maxInflight + "; it must be from 1 to 65535");
         require(willTopic.isEmpty() || (willTopic.indexOf('+') < 0 && willTopic.indexOf('#') < 0),
@@ -147,6 +150,6 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
                         + (keyfilePassword.isEmpty() ? "(none)" : "(set)"))
                 + (useTls && !verifyHostname ? ", tls.hostname.verification=OFF" : "") + ", backoff=" + minBackoff + ".."
                 + maxBackoff + "s, keepalive=" + keepalive + "s, clean.session=" + cleanSession + ", max.inflight="
-                + maxInflight + "]";
+                + maxInflight + ", listener.wait=" + listenerWaitSeconds + "s]";
     }
 }

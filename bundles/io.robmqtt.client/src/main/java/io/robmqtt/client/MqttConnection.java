@@ -56,7 +56,8 @@ final class MqttConnection implements PahoSession.Events {
         this.lifecycle = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "robmqtt-" + name));
         this.acks = new AckBatcher(inflight, name, lifecycle);
         this.listenerPool = Executors.newCachedThreadPool(r -> daemon(r, "robmqtt-listener-" + name));
-        this.subscriptions = new Subscriptions(name, listenerPool, counters);
+        this.subscriptions = new Subscriptions(name, listenerPool, counters, lifecycle, System::nanoTime,
+                () -> this.settings.listenerWaitSeconds());
         ScheduledExecutorService drainThread =
                 Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "robmqtt-drain-" + name));
         this.drain = new Drain(name, queue, inflight, router, acks, counters, drainThread);

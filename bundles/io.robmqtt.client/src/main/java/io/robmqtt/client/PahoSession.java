@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Paho's automatic reconnect is never used (it does not retry a failed first connect, its delay is static and
  * shared by every client in the JVM, and it has no jitter).
  */
-final class PahoSession implements MqttCallbackExtended, Router.Target {
+final class PahoSession implements MqttCallbackExtended, Router.Target, Subscriptions.Link {
     private static final Logger LOG = LoggerFactory.getLogger(PahoSession.class);
     private static final long QUIESCE_MILLIS = 1_000;
     private static final long DISCONNECT_WAIT_MILLIS = 5_000;
@@ -231,7 +231,8 @@ final class PahoSession implements MqttCallbackExtended, Router.Target {
         events.messageArrived(this, topic, message);
     }
 
-    void subscribe(String filter, int qos) {
+    @Override
+    public void subscribe(String filter, int qos) {
         try {
             client.subscribe(filter, qos);
         } catch (MqttException e) {
@@ -240,7 +241,8 @@ final class PahoSession implements MqttCallbackExtended, Router.Target {
         }
     }
 
-    void unsubscribe(String filter) {
+    @Override
+    public void unsubscribe(String filter) {
         try {
             client.unsubscribe(filter);
         } catch (MqttException e) {
@@ -249,8 +251,8 @@ final class PahoSession implements MqttCallbackExtended, Router.Target {
         }
     }
 
-    /** Acknowledges a received QoS 1 or 2 message; if the session is gone, the broker delivers it again. */
-    void ack(MqttMessage message) {
+    @Override
+    public void ack(MqttMessage message) {
         if (message.getQos() == 0) {
             return;
         }

@@ -2,12 +2,14 @@ package io.robmqtt.client;
 
 import io.robmqtt.api.ClientStatistics;
 import io.robmqtt.api.QueueStatistics;
+import java.util.Map;
 
 /** An immutable {@link ClientStatistics}. */
 record StatisticsSnapshot(boolean connected, double currentBackoffSeconds, QueueStatistics offlineQueue,
         long inflightMessages, boolean tlsEnabled, int activeSubscriptions, long published, long acknowledged,
         long queued, long evicted, long rejected, long resent, long reconnects, long connectFailures,
-        long received, long listenerFailures, String lastConnectError, String certificateWarning)
+        long received, long listenerFailures, Map<String, Long> dropped, String lastConnectError,
+        String certificateWarning)
         implements ClientStatistics {
 
     static StatisticsSnapshot of(boolean connected, double backoff, QueueStatistics queue, long inflight,
@@ -15,6 +17,7 @@ record StatisticsSnapshot(boolean connected, double currentBackoffSeconds, Queue
         return new StatisticsSnapshot(connected, backoff, queue, inflight, tls, subscriptions, c.published.sum(),
                 c.acknowledged.sum(), c.queued.sum(), c.evicted.sum(), c.rejected.sum(), c.resent.sum(),
                 c.reconnects.sum(), c.connectFailures.sum(), c.received.sum(), c.listenerFailures.sum(),
-                c.lastConnectError, c.certificateWarning);
+                Map.of(Subscriptions.NO_LISTENER, c.droppedNoListener.sum()), c.lastConnectError,
+                c.certificateWarning);
     }
 }

@@ -34,6 +34,8 @@ final class ConnectionCollector extends Collector {
         CounterMetricFamily received = counter("received", "Messages received for subscriptions");
         CounterMetricFamily reconnects = counter("reconnects", "Successful connections after the first");
         CounterMetricFamily failures = counter("connect_failures", "Connection attempts that failed");
+        CounterMetricFamily dropped = new CounterMetricFamily("robmqtt_dropped", "Messages robmqtt dropped, by reason",
+                List.of("connection", "reason"));
         GaugeMetricFamily depth = new GaugeMetricFamily("robmqtt_queue_depth", "Messages waiting in the offline queue",
                 List.of("connection", "priority"));
         GaugeMetricFamily bytes = gauge("queue_bytes", "Bytes waiting in the offline queue");
@@ -54,6 +56,7 @@ final class ConnectionCollector extends Collector {
             add(received, label, s, ClientStatistics::received);
             add(reconnects, label, s, ClientStatistics::reconnects);
             add(failures, label, s, ClientStatistics::connectFailures);
+            s.dropped().forEach((reason, count) -> dropped.addMetric(List.of(label.get(0), reason), count));
             for (int priority = 1; priority <= 10; priority++) {
                 depth.addMetric(List.of(label.get(0), String.valueOf(priority)), q.byPriority().getOrDefault(priority, 0L));
             }
@@ -64,7 +67,7 @@ final class ConnectionCollector extends Collector {
             oldest.addMetric(label, q.oldestMessageAgeSeconds().orElse(0));
         });
         return List.of(published, acknowledged, queued, evicted, rejected, resent, received, reconnects, failures,
-                depth, bytes, inflight, connected, backoff, oldest);
+                dropped, depth, bytes, inflight, connected, backoff, oldest);
     }
 
     private static CounterMetricFamily counter(String name, String help) {

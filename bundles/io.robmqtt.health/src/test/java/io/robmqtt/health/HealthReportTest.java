@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import io.robmqtt.api.ClientStatistics;
 import io.robmqtt.api.QueueStatistics;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -47,6 +48,7 @@ class HealthReportTest {
             @Override public long connectFailures() { return 0; }
             @Override public long received() { return 0; }
             @Override public long listenerFailures() { return 0; }
+            @Override public Map<String, Long> dropped() { return Map.of(); }
             @Override public String certificateWarning() { return ""; }
             @Override public String lastConnectError() { return ""; }
         };
