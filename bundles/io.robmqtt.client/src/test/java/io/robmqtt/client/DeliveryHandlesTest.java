@@ -49,4 +49,49 @@ class DeliveryHandlesTest {
         assertThat(track(4)).isNotDone();
         assertThat(track(5)).isCompleted();
     }
+
+    @Test
+    void theOutcomesKeptForSequencesNobodyTracksAreBoundedInNumber() {
+        for (long sequence = 100; sequence < 100 + 3 * DeliveryHandles.MAX_UNCLAIMED; sequence++) {
+            handles.delivered(sequence); // a drain of messages whose handles were dropped, all within 10 s
+        }
+        assertThat(handles.unclaimed()).isEqualTo(DeliveryHandles.MAX_UNCLAIMED);
+    }
+
+    @Test
+    void handlesNobodyHoldsAreForgotten() {
+        for (long sequence = 1; sequence <= 10_000; sequence++) {
+            handles.track(sequence); // publishAsync during an outage, its handles dropped
+        }
+        awaitCollected(() -> handles.size() == 0);
+        assertThat(handles.size()).as("records left of 10,000 dropped handles").isZero();
+    }
+
+    @Test
+    void aWatchedHandleIsKeptUntilItsOutcomeWhenOnlyADependentStageIsHeld() {
+        CompletableFuture<String> dependent = handles.track(7).completion().thenApply(v -> "delivered")
+                .toCompletableFuture();
+        for (long sequence = 8; sequence < 1_008; sequence++) {
+            handles.track(sequence);
+        }
+        awaitCollected(() -> handles.size() == 1);
+        handles.delivered(7);
+        assertThat(dependent).isCompletedWithValue("delivered");
+    }
+
+    @Test
+    void aHandleWhoseOutcomeCameBeforeItWasWatchedCompletesAtOnce() {
+        var delivery = handles.track(9);
+        handles.delivered(9);
+        assertThat(delivery.completion().toCompletableFuture()).isCompleted();
+        assertThat(handles.size()).isZero();
+    }
+
+    /** Asks the garbage collector until the condition holds, for at most 10 s. */
+    private static void awaitCollected(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            System.gc();
+        }
+    }
 }
