@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -30,6 +31,10 @@ class CredentialsAndSecretsTest {
 
     @InjectService(timeout = 30_000)
     ConfigurationAdmin cm;
+
+    /** Mosquitto with a password file or a TLS listener, which each test starts with its own files. */
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
 
     private static String read(Path file) {
         try {
@@ -56,10 +61,10 @@ class CredentialsAndSecretsTest {
         String wrong = "Wrong-" + UUID.randomUUID();
         String keyPassword = "KeyPass-" + UUID.randomUUID();
         List<String> seen = new ArrayList<>();
-        try (TestBroker broker = TestBroker.startMosquitto("allow_anonymous false",
-                "password_file " + passwordFile("device", right));
-                FaultyLink link = new FaultyLink(broker.port());
-                ConnectionFixture c = new ConnectionFixture(context, cm, properties("broker.uris",
+        broker.start(BrokerImplementation.mosquitto("allow_anonymous false",
+                "password_file " + passwordFile("device", right)));
+        FaultyLink link = broker.link();
+        try (ConnectionFixture c = new ConnectionFixture(context, cm, properties("broker.uris",
                         new String[] {link.uri()}, "username", "device", "password", wrong,
                         "min.backoff", 0.1, "max.backoff", 1.0))) {
             MqttPublisher mqtt = c.publisher();
@@ -122,10 +127,10 @@ class CredentialsAndSecretsTest {
         Path[] server = pki.server("server", "127.0.0.1");
         Path[] first = pki.client("device", KeyForm.RSA_PKCS8, "", Duration.ofDays(365));
         Path[] expiring = pki.client("device-renewed", KeyForm.RSA_PKCS8, "", Duration.ofDays(5));
-        try (TestBroker broker = TestBroker.startMosquitto("cafile " + pki.caCert, "certfile " + server[0], "keyfile " + server[1],
-                "require_certificate true");
-                FaultyLink link = new FaultyLink(broker.port());
-                ConnectionFixture c = new ConnectionFixture(context, cm, properties(
+        broker.start(BrokerImplementation.mosquitto("cafile " + pki.caCert, "certfile " + server[0],
+                "keyfile " + server[1], "require_certificate true"));
+        FaultyLink link = broker.link();
+        try (ConnectionFixture c = new ConnectionFixture(context, cm, properties(
                         "broker.uris", new String[] {link.uri().replace("tcp://", "ssl://")},
                         "ca.certs", pki.caCert.toString(), "certfile", first[0].toString(),
                         "keyfile", first[1].toString()))) {

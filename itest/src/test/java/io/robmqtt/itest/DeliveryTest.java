@@ -10,7 +10,6 @@ import io.robmqtt.api.MqttPublisher;
 import io.robmqtt.api.QueueFullException;
 import io.robmqtt.testing.Await;
 import io.robmqtt.testing.Subscriber;
-import io.robmqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -34,24 +34,23 @@ class DeliveryTest {
     @InjectService(timeout = 30_000)
     ConfigurationAdmin cm;
 
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
+
     private final String topic = "itest/" + UUID.randomUUID();
-    private TestBroker broker;
     private FaultyLink link;
     private Subscriber subscriber;
 
     @BeforeEach
     void start() throws Exception {
         StoreFixture.configure(cm, new java.util.Hashtable<>());
-        broker = TestBroker.start();
-        link = new FaultyLink(broker.port());
+        link = broker.link();
         subscriber = new Subscriber(broker.uri(), topic + "/#");
     }
 
     @AfterEach
     void stop() throws Exception {
         subscriber.close();
-        link.close();
-        broker.close();
     }
 
     private static byte[] utf8(String s) {

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.robmqtt.api.MqttPublisher;
 import io.robmqtt.testing.Await;
 import io.robmqtt.testing.Subscriber;
-import io.robmqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -31,13 +31,16 @@ class FallbackBrokerTest {
     @InjectService(timeout = 30_000)
     ConfigurationAdmin cm;
 
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension(BrokerImplementation.moquette());
+
     private final String topic = "itest/" + UUID.randomUUID();
 
     @Test
     void everyMessageArrivesThroughADroppedLinkOnTheMoquetteBroker() throws Exception {
         StoreFixture.configure(cm, properties());
-        try (TestBroker broker = TestBroker.startMoquette(); FaultyLink link = new FaultyLink(broker.port());
-                Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#");
+        FaultyLink link = broker.link();
+        try (Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#");
                 ConnectionFixture connection = new ConnectionFixture(context, cm,
                         properties("broker.uris", new String[] {link.uri()}))) {
             MqttPublisher mqtt = connection.publisher();

@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The exported gateway jar starts as a user starts it, in a JVM of its own with a conf/ folder: the store
@@ -25,40 +26,40 @@ import org.junit.jupiter.api.Test;
  * configuration with its names and descriptions.
  */
 class GatewayJarTest {
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
 
     @Test
     void theExportedGatewayStartsConnectsAndShowsItsConfigurationInTheWebConsole() throws Exception {
         Path jar = jar();
-        try (TestBroker broker = TestBroker.start()) {
-            Path dir = Files.createTempDirectory("robmqtt-gateway");
-            Path conf = Files.createDirectories(dir.resolve("conf"));
-            Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
-            Files.writeString(conf.resolve("io.robmqtt.connection-default.cfg"),
-                    "client.id = gateway-jar-test\nbroker.port = " + broker.port() + "\nbroker.host = 127.0.0.1\n");
-            String consoleLogin = "org.apache.felix.webconsole.internal.servlet.OsgiManager.cfg"; // as shipped
-            Files.copy(Path.of(System.getProperty("robmqtt.repo"), "conf", consoleLogin), conf.resolve(consoleLogin));
-            String password = "pw-" + System.nanoTime();
-            Files.writeString(Files.createDirectories(dir.resolve("secrets")).resolve("console-password"), password);
-            int http = TestBroker.freePort();
-            Path log = dir.resolve("gateway.log");
-            Process gateway = ChildProcesses.startJar(jar, dir, "gateway.log", http);
-            try {
-                Await.until("the gateway connected to the broker", Duration.ofSeconds(60),
-                        () -> ChildProcesses.contains(log, "event=connected connection=default"));
-                Await.until("the store opened the configured database", Duration.ofSeconds(20),
-                        () -> Files.exists(dir.resolve("data/robmqtt.db")));
-                assertThat(dir.resolve("mqtt_client.db")).as("no database at the default path").doesNotExist();
-                String store = "http://127.0.0.1:" + http + "/system/console/configMgr/io.robmqtt.store";
-                assertThat(status(store, "admin")).as("admin/admin is refused").isEqualTo(401);
-                String form = get(store, password);
-                assertThat(form).contains("robmqtt store").contains("Database path").contains("Maximum queue size");
-                assertThat(ChildProcesses.contains(log, "ERROR")).as("no ERROR in the gateway's log").isFalse();
-                assertThat(Files.readString(conf.resolve("io.robmqtt.connection-default.cfg")))
-                        .as("the gateway leaves its configuration files as they were").contains("client.id");
-            } finally {
-                ChildProcesses.stop(gateway);
-                TempDirs.delete(dir);
-            }
+        Path dir = Files.createTempDirectory("robmqtt-gateway");
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
+        Files.writeString(conf.resolve("io.robmqtt.connection-default.cfg"),
+                "client.id = gateway-jar-test\nbroker.port = " + broker.port() + "\nbroker.host = 127.0.0.1\n");
+        String consoleLogin = "org.apache.felix.webconsole.internal.servlet.OsgiManager.cfg"; // as shipped
+        Files.copy(Path.of(System.getProperty("robmqtt.repo"), "conf", consoleLogin), conf.resolve(consoleLogin));
+        String password = "pw-" + System.nanoTime();
+        Files.writeString(Files.createDirectories(dir.resolve("secrets")).resolve("console-password"), password);
+        int http = TestBroker.freePort();
+        Path log = dir.resolve("gateway.log");
+        Process gateway = ChildProcesses.startJar(jar, dir, "gateway.log", http);
+        try {
+            Await.until("the gateway connected to the broker", Duration.ofSeconds(60),
+                    () -> ChildProcesses.contains(log, "event=connected connection=default"));
+            Await.until("the store opened the configured database", Duration.ofSeconds(20),
+                    () -> Files.exists(dir.resolve("data/robmqtt.db")));
+            assertThat(dir.resolve("mqtt_client.db")).as("no database at the default path").doesNotExist();
+            String store = "http://127.0.0.1:" + http + "/system/console/configMgr/io.robmqtt.store";
+            assertThat(status(store, "admin")).as("admin/admin is refused").isEqualTo(401);
+            String form = get(store, password);
+            assertThat(form).contains("robmqtt store").contains("Database path").contains("Maximum queue size");
+            assertThat(ChildProcesses.contains(log, "ERROR")).as("no ERROR in the gateway's log").isFalse();
+            assertThat(Files.readString(conf.resolve("io.robmqtt.connection-default.cfg")))
+                    .as("the gateway leaves its configuration files as they were").contains("client.id");
+        } finally {
+            ChildProcesses.stop(gateway);
+            TempDirs.delete(dir);
         }
     }
 
@@ -109,8 +110,8 @@ class GatewayJarTest {
     void whatWasInflightWhenTheGatewayWasKilledIsSentAfterItStartsAgainOnTheSameStorage() throws Exception {
         Path jar = jar();
         String topic = "itest/restart-" + System.nanoTime();
-        try (TestBroker broker = TestBroker.start(); FaultyLink link = new FaultyLink(broker.port());
-                Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#")) {
+        FaultyLink link = broker.link();
+        try (Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#")) {
             Path dir = Files.createTempDirectory("robmqtt-gateway-restart");
             Path conf = Files.createDirectories(dir.resolve("conf"));
             Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");

@@ -7,10 +7,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.robmqtt.api.MqttPublisher;
 import io.robmqtt.testing.Await;
-import io.robmqtt.testing.TestBroker;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -23,6 +23,9 @@ class HealthTest {
 
     @InjectService(timeout = 30_000)
     ConfigurationAdmin cm;
+
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
 
     @BeforeEach
     void http() throws Exception {
@@ -40,7 +43,7 @@ class HealthTest {
     @Test
     void healthyThenUnhealthyWhileLiveStaysUpAfterTheBrokerIsKilled() throws Exception {
         StoreFixture.configure(cm, properties());
-        try (TestBroker broker = TestBroker.start(); ConnectionFixture c = new ConnectionFixture(context, cm,
+        try (ConnectionFixture c = new ConnectionFixture(context, cm,
                 properties("broker.uris", new String[] {broker.uri()}))) {
             c.awaitConnected();
             Await.until("healthy", Duration.ofSeconds(20), () -> get("/health").status() == 200);
@@ -63,8 +66,8 @@ class HealthTest {
     @Test
     void aQueuePastTheThresholdWhileConnectedIsDegradedWith200() throws Exception {
         StoreFixture.configure(cm, properties("max.queue.size", 10));
-        try (TestBroker broker = TestBroker.start(); FaultyLink link = new FaultyLink(broker.port());
-                ConnectionFixture c = new ConnectionFixture(context, cm, properties("broker.uris",
+        FaultyLink link = broker.link();
+        try (ConnectionFixture c = new ConnectionFixture(context, cm, properties("broker.uris",
                         new String[] {link.uri()}, "max.inflight", 1, "keepalive", 60))) {
             MqttPublisher mqtt = c.publisher();
             c.awaitConnected();
@@ -88,7 +91,7 @@ class HealthTest {
     @Test
     void metricsAreInThePrometheusTextFormatAndCountWhatWasPublished() throws Exception {
         StoreFixture.configure(cm, properties());
-        try (TestBroker broker = TestBroker.start(); ConnectionFixture c = new ConnectionFixture(context, cm,
+        try (ConnectionFixture c = new ConnectionFixture(context, cm,
                 properties("broker.uris", new String[] {broker.uri()}))) {
             MqttPublisher mqtt = c.publisher();
             c.awaitConnected();

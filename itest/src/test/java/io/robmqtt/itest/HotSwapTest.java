@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.robmqtt.api.MqttPublisher;
 import io.robmqtt.testing.Await;
 import io.robmqtt.testing.Subscriber;
-import io.robmqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
@@ -39,11 +39,14 @@ class HotSwapTest {
     @InjectService(timeout = 30_000)
     ConfigurationAdmin cm;
 
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
+
     @Test
     void updatingAndRefreshingTheClientAndStoreBundlesLosesNoAcceptedMessage() throws Exception {
         StoreFixture.configure(cm, properties("max.queue.size", 100_000));
         String topic = "itest/" + UUID.randomUUID();
-        try (TestBroker broker = TestBroker.start(); Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#");
+        try (Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#");
                 ConnectionFixture connection = new ConnectionFixture(context, cm,
                         properties("broker.uris", new String[] {broker.uri()}))) {
             connection.awaitConnected();

@@ -7,7 +7,6 @@ import io.robmqtt.api.Delivery;
 import io.robmqtt.api.MqttPublisher;
 import io.robmqtt.testing.Await;
 import io.robmqtt.testing.Subscriber;
-import io.robmqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -40,21 +39,16 @@ class OutageTest {
     @InjectService(timeout = 30_000)
     ConfigurationAdmin cm;
 
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
+
     private final String topic = "itest/" + UUID.randomUUID();
-    private TestBroker broker;
     private FaultyLink link;
 
     @BeforeEach
     void start() throws Exception {
         StoreFixture.configure(cm, properties("max.queue.size", 100_000));
-        broker = TestBroker.start();
-        link = new FaultyLink(broker.port());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        link.close();
-        broker.close();
+        link = broker.link();
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.robmqtt.api.MqttPublisher;
 import io.robmqtt.testing.Await;
 import io.robmqtt.testing.Subscriber;
-import io.robmqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -30,6 +30,13 @@ class ReconfigurationTest {
     @InjectService(timeout = 30_000)
     ConfigurationAdmin cm;
 
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
+
+    /** Broker B of the move from A to B; only that test starts it. */
+    @RegisterExtension
+    final BrokerExtension brokerB = new BrokerExtension();
+
     private final String topic = "itest/" + UUID.randomUUID();
 
     private static byte[] utf8(String s) {
@@ -39,33 +46,33 @@ class ReconfigurationTest {
     @Test
     void reconnectWaitsGrowStayUnderTheCapAndAreJittered() throws Exception {
         StoreFixture.configure(cm, properties());
-        try (TestBroker broker = TestBroker.start(); FaultyLink link = new FaultyLink(broker.port())) {
-            link.refuse(true);
-            try (ConnectionFixture connection = new ConnectionFixture(context, cm, properties(
-                    "broker.uris", new String[] {link.uri()}, "min.backoff", 0.2, "max.backoff", 1.6))) {
-                Await.until("9 refused attempts", Duration.ofSeconds(60), () -> link.attempts().size() >= 9);
-                List<Long> times = List.copyOf(link.attempts());
-                List<Double> waits = new ArrayList<>();
-                for (int i = 1; i < 9; i++) {
-                    waits.add((times.get(i) - times.get(i - 1)) / 1e9);
-                }
-                System.out.println("reconnect waits (s): " + waits);
-                // each wait is drawn from [e/2, e], e = min(1.6, 0.2 * 2^n), plus the time an attempt takes
-                assertThat(waits.get(0)).isBetween(0.1, 0.2 + 0.5);
-                assertThat(waits).allSatisfy(w -> assertThat(w).isLessThan(1.6 + 0.5));
-                assertThat(waits.subList(5, 8)).allSatisfy(w -> assertThat(w).isGreaterThanOrEqualTo(0.8));
-                assertThat(waits.get(4)).isGreaterThan(waits.get(0));
-                assertThat(new HashSet<>(waits.subList(4, 8))).as("capped waits are jittered").hasSizeGreaterThan(1);
-                assertThat(connection.publisher().statistics().currentBackoffSeconds()).isBetween(0.8, 1.6);
+        FaultyLink link = broker.link();
+        link.refuse(true);
+        try (ConnectionFixture connection = new ConnectionFixture(context, cm, properties(
+                "broker.uris", new String[] {link.uri()}, "min.backoff", 0.2, "max.backoff", 1.6))) {
+            Await.until("9 refused attempts", Duration.ofSeconds(60), () -> link.attempts().size() >= 9);
+            List<Long> times = List.copyOf(link.attempts());
+            List<Double> waits = new ArrayList<>();
+            for (int i = 1; i < 9; i++) {
+                waits.add((times.get(i) - times.get(i - 1)) / 1e9);
             }
+            System.out.println("reconnect waits (s): " + waits);
+            // each wait is drawn from [e/2, e], e = min(1.6, 0.2 * 2^n), plus the time an attempt takes
+            assertThat(waits.get(0)).isBetween(0.1, 0.2 + 0.5);
+            assertThat(waits).allSatisfy(w -> assertThat(w).isLessThan(1.6 + 0.5));
+            assertThat(waits.subList(5, 8)).allSatisfy(w -> assertThat(w).isGreaterThanOrEqualTo(0.8));
+            assertThat(waits.get(4)).isGreaterThan(waits.get(0));
+            assertThat(new HashSet<>(waits.subList(4, 8))).as("capped waits are jittered").hasSizeGreaterThan(1);
+            assertThat(connection.publisher().statistics().currentBackoffSeconds()).isBetween(0.8, 1.6);
         }
     }
 
     @Test
     void theConnectionMovesFromBrokerAToBrokerBMidStreamWithNothingLost() throws Exception {
         StoreFixture.configure(cm, properties("max.queue.size", 100_000)); // room for a burst during the switch
-        try (TestBroker a = TestBroker.start(); TestBroker b = TestBroker.start();
-                Subscriber onA = new Subscriber(a.uri(), topic + "/#");
+        BrokerExtension a = broker;
+        BrokerExtension b = brokerB;
+        try (Subscriber onA = new Subscriber(a.uri(), topic + "/#");
                 Subscriber onB = new Subscriber(b.uri(), topic + "/#");
                 ConnectionFixture connection = new ConnectionFixture(context, cm,
                         properties("broker.uris", new String[] {a.uri()}))) {
@@ -105,8 +112,8 @@ class ReconfigurationTest {
     @Test
     void whatWasInflightWhenTheClientBundleStoppedIsSentAfterItStartsAgain() throws Exception {
         StoreFixture.configure(cm, properties());
-        try (TestBroker broker = TestBroker.start(); FaultyLink link = new FaultyLink(broker.port());
-                Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#");
+        FaultyLink link = broker.link();
+        try (Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#");
                 ConnectionFixture connection = new ConnectionFixture(context, cm,
                         properties("broker.uris", new String[] {link.uri()}))) {
             MqttPublisher mqtt = connection.publisher();

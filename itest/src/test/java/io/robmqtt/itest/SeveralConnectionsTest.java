@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.robmqtt.api.MqttPublisher;
 import io.robmqtt.testing.Await;
 import io.robmqtt.testing.Subscriber;
-import io.robmqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -27,13 +27,18 @@ class SeveralConnectionsTest {
     @InjectService(timeout = 30_000)
     ConfigurationAdmin cm;
 
+    @RegisterExtension
+    final BrokerExtension cloud = new BrokerExtension();
+
+    @RegisterExtension
+    final BrokerExtension plant = new BrokerExtension();
+
     @Test
     void eachConnectionHasItsOwnPublisherPickedByATargetFilterAndItsOwnQueue() throws Exception {
         StoreFixture.configure(cm, properties());
         String topic = "itest/" + UUID.randomUUID();
-        try (TestBroker cloud = TestBroker.start(); TestBroker plant = TestBroker.start();
-                FaultyLink plantLink = new FaultyLink(plant.port());
-                Subscriber onCloud = new Subscriber(cloud.uri(), topic + "/#");
+        FaultyLink plantLink = plant.link();
+        try (Subscriber onCloud = new Subscriber(cloud.uri(), topic + "/#");
                 Subscriber onPlant = new Subscriber(plant.uri(), topic + "/#");
                 ConnectionFixture a = new ConnectionFixture(context, cm, properties("broker.uris",
                         new String[] {cloud.uri()}));

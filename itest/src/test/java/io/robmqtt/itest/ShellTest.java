@@ -4,7 +4,6 @@ import static io.robmqtt.itest.ConnectionFixture.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.robmqtt.testing.Subscriber;
-import io.robmqtt.testing.TestBroker;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -15,6 +14,7 @@ import java.util.UUID;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -31,6 +31,9 @@ class ShellTest {
     @InjectService(timeout = 30_000)
     CommandProcessor gogo;
 
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
+
     private String run(String command) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
@@ -44,7 +47,7 @@ class ShellTest {
     void statusDisconnectPublishQueueAndConnectWorkFromTheShell() throws Exception {
         StoreFixture.configure(cm, properties());
         String topic = "itest/" + UUID.randomUUID();
-        try (TestBroker broker = TestBroker.start(); Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#");
+        try (Subscriber subscriber = new Subscriber(broker.uri(), topic + "/#");
                 ConnectionFixture c = new ConnectionFixture(context, cm,
                         properties("broker.uris", new String[] {broker.uri()}))) {
             c.awaitConnected();

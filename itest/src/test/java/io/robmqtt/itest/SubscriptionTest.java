@@ -10,7 +10,6 @@ import io.robmqtt.api.MqttPublisher;
 import io.robmqtt.api.Subscription;
 import io.robmqtt.testing.Await;
 import io.robmqtt.testing.Subscriber;
-import io.robmqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -38,8 +38,10 @@ class SubscriptionTest {
     @InjectService(timeout = 30_000)
     ConfigurationAdmin cm;
 
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
+
     private final String topic = "itest/" + UUID.randomUUID();
-    private TestBroker broker;
     private FaultyLink link;
     private Subscriber cloud;
     private ConnectionFixture connection;
@@ -47,8 +49,7 @@ class SubscriptionTest {
     @BeforeEach
     void start() throws Exception {
         StoreFixture.configure(cm, properties());
-        broker = TestBroker.start();
-        link = new FaultyLink(broker.port());
+        link = broker.link();
         cloud = new Subscriber(broker.uri(), "unused/" + UUID.randomUUID());
         // a filter is unsubscribed 2 s after its last listener left (listener.wait.seconds)
         connection = new ConnectionFixture(context, cm, properties("broker.uris", new String[] {link.uri()},
@@ -59,8 +60,6 @@ class SubscriptionTest {
     void stop() throws Exception {
         connection.close();
         cloud.close();
-        link.close();
-        broker.close();
     }
 
     private ServiceRegistration<MessageListener> register(MessageListener listener, String... filters) {

@@ -7,7 +7,6 @@ import io.robmqtt.api.Delivery;
 import io.robmqtt.api.MqttPublisher;
 import io.robmqtt.itest.TestPki.KeyForm;
 import io.robmqtt.testing.Await;
-import io.robmqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +14,7 @@ import java.util.Dictionary;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -33,6 +33,10 @@ class TlsTest {
     @InjectService(timeout = 30_000)
     ConfigurationAdmin cm;
 
+    /** Mosquitto with a TLS listener, which each test starts with the server certificate it needs. */
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
+
     @BeforeAll
     static void makePki() throws Exception {
         pki = new TestPki("main");
@@ -46,12 +50,12 @@ class TlsTest {
         StoreFixture.configure(cm, properties());
     }
 
-    private static TestBroker tlsBroker(Path[] serverFiles, boolean requireClientCertificate) throws Exception {
-        return TestBroker.startMosquitto("cafile " + pki.caCert, "certfile " + serverFiles[0], "keyfile " + serverFiles[1],
-                "require_certificate " + requireClientCertificate, "tls_version tlsv1.2");
+    private void startTlsBroker(Path[] serverFiles, boolean requireClientCertificate) throws Exception {
+        broker.start(BrokerImplementation.mosquitto("cafile " + pki.caCert, "certfile " + serverFiles[0],
+                "keyfile " + serverFiles[1], "require_certificate " + requireClientCertificate, "tls_version tlsv1.2"));
     }
 
-    private ConnectionFixture connect(TestBroker broker, Object... more) throws Exception {
+    private ConnectionFixture connect(Object... more) throws Exception {
         Dictionary<String, Object> p = properties("broker.uris", new String[] {broker.tlsUri()},
                 "ca.certs", pki.caCert.toString(), "min.backoff", 0.2, "max.backoff", 1.0);
         for (int i = 0; i < more.length; i += 2) {
@@ -75,7 +79,8 @@ class TlsTest {
 
     @Test
     void aTlsConnectionWithTheRightCaSucceeds() throws Exception {
-        try (TestBroker broker = tlsBroker(server, false); ConnectionFixture c = connect(broker)) {
+        startTlsBroker(server, false);
+        try (ConnectionFixture c = connect()) {
             c.awaitConnected();
             assertThat(c.publisher().statistics().tlsEnabled()).isTrue();
             awaitDelivered(c.publisher());
@@ -84,72 +89,69 @@ class TlsTest {
 
     @Test
     void aBrokerCertificateFromAnotherCaIsRejectedByName() throws Exception {
-        try (TestBroker broker = tlsBroker(server, false);
-                ConnectionFixture c = connect(broker, "ca.certs", otherPki.caCert.toString())) {
+        startTlsBroker(server, false);
+        try (ConnectionFixture c = connect("ca.certs", otherPki.caCert.toString())) {
             awaitFailure(c.publisher(), "not signed by a CA in ca.certs " + otherPki.caCert);
         }
     }
 
     @Test
     void aCertificateForAnotherHostIsRejectedAndAcceptedWithVerificationOff() throws Exception {
-        try (TestBroker broker = tlsBroker(wrongHostServer, false)) {
-            try (ConnectionFixture c = connect(broker)) {
-                awaitFailure(c.publisher(), "does not name the host");
-            }
-            try (ConnectionFixture c = connect(broker, "tls.hostname.verification", false)) {
-                c.awaitConnected();
-                awaitDelivered(c.publisher());
-                Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile"));
-                Await.until("a WARN says verification is off", Duration.ofSeconds(10), () -> {
-                    try {
-                        return java.nio.file.Files.readString(log).contains("event=tls_hostname_verification_off "
-                                + "connection=" + c.name);
-                    } catch (java.io.IOException e) {
-                        return false;
-                    }
-                });
-            }
+        startTlsBroker(wrongHostServer, false);
+        try (ConnectionFixture c = connect()) {
+            awaitFailure(c.publisher(), "does not name the host");
+        }
+        try (ConnectionFixture c = connect("tls.hostname.verification", false)) {
+            c.awaitConnected();
+            awaitDelivered(c.publisher());
+            Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile"));
+            Await.until("a WARN says verification is off", Duration.ofSeconds(10), () -> {
+                try {
+                    return java.nio.file.Files.readString(log).contains("event=tls_hostname_verification_off "
+                            + "connection=" + c.name);
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
         }
     }
 
     @Test
     void aListenerThatRequiresClientCertificatesRejectsNoneAndAcceptsEveryKeyForm() throws Exception {
-        try (TestBroker broker = tlsBroker(server, true)) {
-            try (ConnectionFixture c = connect(broker)) {
-                MqttPublisher mqtt = c.publisher();
-                Await.until("refused without a client certificate", Duration.ofSeconds(20),
-                        () -> mqtt.statistics().connectFailures() >= 1);
-                assertThat(mqtt.statistics().connected()).isFalse();
-            }
-            for (KeyForm form : KeyForm.values()) {
-                String password = form == KeyForm.RSA_PKCS8_ENCRYPTED ? "key-pass-" + form : "";
-                Path[] client = pki.client("client-" + form, form, password, Duration.ofDays(365));
-                try (ConnectionFixture c = connect(broker, "certfile", client[0].toString(), "keyfile",
-                        client[1].toString(), "keyfile.password", password)) {
-                    c.awaitConnected();
-                    awaitDelivered(c.publisher());
-                    assertThat(c.publisher().statistics().certificateWarning()).as(form.toString()).isEmpty();
-                }
+        startTlsBroker(server, true);
+        try (ConnectionFixture c = connect()) {
+            MqttPublisher mqtt = c.publisher();
+            Await.until("refused without a client certificate", Duration.ofSeconds(20),
+                    () -> mqtt.statistics().connectFailures() >= 1);
+            assertThat(mqtt.statistics().connected()).isFalse();
+        }
+        for (KeyForm form : KeyForm.values()) {
+            String password = form == KeyForm.RSA_PKCS8_ENCRYPTED ? "key-pass-" + form : "";
+            Path[] client = pki.client("client-" + form, form, password, Duration.ofDays(365));
+            try (ConnectionFixture c = connect("certfile", client[0].toString(), "keyfile",
+                    client[1].toString(), "keyfile.password", password)) {
+                c.awaitConnected();
+                awaitDelivered(c.publisher());
+                assertThat(c.publisher().statistics().certificateWarning()).as(form.toString()).isEmpty();
             }
         }
     }
 
     @Test
     void aClientCertificateThatExpiresSoonIsReportedAndAMismatchedKeyIsNamed() throws Exception {
-        try (TestBroker broker = tlsBroker(server, true)) {
-            Path[] soon = pki.client("expiring", KeyForm.RSA_PKCS8, "", Duration.ofDays(10));
-            try (ConnectionFixture c = connect(broker, "certfile", soon[0].toString(), "keyfile", soon[1].toString())) {
-                c.awaitConnected();
-                assertThat(c.publisher().statistics().certificateWarning()).contains(soon[0].toString())
-                        .contains("expires");
-            }
-            Path[] other = pki.client("other", KeyForm.RSA_PKCS8, "", Duration.ofDays(365));
-            try (ConnectionFixture c = connect(broker, "certfile", soon[0].toString(), "keyfile", other[1].toString())) {
-                awaitFailure(c.publisher(), "keyfile " + other[1] + " does not belong to the certificate in certfile");
-            }
-            try (ConnectionFixture c = connect(broker, "certfile", "/nonexistent/cert.pem", "keyfile", other[1].toString())) {
-                awaitFailure(c.publisher(), "certfile /nonexistent/cert.pem does not exist");
-            }
+        startTlsBroker(server, true);
+        Path[] soon = pki.client("expiring", KeyForm.RSA_PKCS8, "", Duration.ofDays(10));
+        try (ConnectionFixture c = connect("certfile", soon[0].toString(), "keyfile", soon[1].toString())) {
+            c.awaitConnected();
+            assertThat(c.publisher().statistics().certificateWarning()).contains(soon[0].toString())
+                    .contains("expires");
+        }
+        Path[] other = pki.client("other", KeyForm.RSA_PKCS8, "", Duration.ofDays(365));
+        try (ConnectionFixture c = connect("certfile", soon[0].toString(), "keyfile", other[1].toString())) {
+            awaitFailure(c.publisher(), "keyfile " + other[1] + " does not belong to the certificate in certfile");
+        }
+        try (ConnectionFixture c = connect("certfile", "/nonexistent/cert.pem", "keyfile", other[1].toString())) {
+            awaitFailure(c.publisher(), "certfile /nonexistent/cert.pem does not exist");
         }
     }
 }

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the demo broker, points the connection "demo" at it, prints where to look, and gives the shell
- * {@code demo:broker stop|start|status} to cause an outage and end it.
+ * Starts the demo broker, points the connection "demo" at it, prints where to look once start-up is over, and
+ * gives the shell {@code demo:broker stop|start|status} to cause an outage and end it.
  */
 @Component(immediate = true, service = DemoBroker.class, configurationPid = "io.robmqtt.demo", property = {
     "osgi.command.scope=demo",
@@ -29,6 +29,7 @@ public class DemoBroker {
     private static final String CONNECTION_FACTORY_PID = "io.robmqtt.connection";
 
     private final BrokerProcess broker;
+    private final StartupBanner banner;
 
     @Activate
     public DemoBroker(BundleContext context, @Reference ConfigurationAdmin cm, DemoConfig config)
@@ -39,11 +40,11 @@ public class DemoBroker {
         broker.start();
         try {
             configureConnection(cm, broker.port());
+            banner = StartupBanner.printAfterStartup(context, whereToLook(context, broker.port()));
         } catch (IOException | RuntimeException e) {
             broker.stop(); // SCR does not deactivate a component whose activation failed
             throw e;
         }
-        printWhereToLook(context, broker.port());
     }
 
     private static void configureConnection(ConfigurationAdmin cm, int port) throws IOException {
@@ -57,9 +58,9 @@ public class DemoBroker {
         connection.updateIfDifferent(properties);
     }
 
-    private static void printWhereToLook(BundleContext context, int port) {
+    private static String whereToLook(BundleContext context, int port) {
         String http = "http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port");
-        System.out.println(String.join(System.lineSeparator(),
+        return String.join(System.lineSeparator(),
                 "",
                 "robmqtt demo: broker on 127.0.0.1:" + port + "; the sample publishes to demo/telemetry every 2 s",
                 "  health       " + http + "/health",
@@ -68,7 +69,7 @@ public class DemoBroker {
                 "  try          demo:broker stop    (an outage: watch robmqtt:status, the queue grows)",
                 "               demo:broker start   (the queue drains)",
                 "               robmqtt:status, robmqtt:queue demo; stop 0 (or Ctrl-C) to stop",
-                ""));
+                "");
     }
 
     /** demo:broker stop|start|status. */
@@ -95,6 +96,7 @@ public class DemoBroker {
 
     @Deactivate
     void stop() throws InterruptedException {
+        banner.close();
         broker.stop();
         LOG.info("event=demo_broker_stopped port={} reason=\"the demo stops\"", broker.port());
     }

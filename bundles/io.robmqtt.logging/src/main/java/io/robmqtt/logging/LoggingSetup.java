@@ -113,7 +113,8 @@ public class LoggingSetup implements LogListener {
     /**
      * Forwards every OSGi Log entry to SLF4J under its logger's name, at its level, the framework's own records
      * of bundle and service events ({@code Events.*}) included. Which entries the Log service records at all is
-     * set by its LoggerAdmin (PID org.osgi.service.log.admin; the gateway's conf/ sets ROOT to INFO).
+     * set by its LoggerAdmin (PID org.osgi.service.log.admin; the gateway's conf/ sets ROOT to INFO). They all
+     * reach robmqtt.log; the console shows only those at WARN and above (conf/logback.xml).
      */
     @Override
     public void logged(LogEntry entry) {
