@@ -28,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The receiving side under the faults the publishing side is tested with: an application publishes numbered QoS 1
@@ -40,6 +41,9 @@ class ReceiveFaultTest {
     private static final Pattern RECEIVED = Pattern.compile("received demo/rx/(-?\\d+) ");
     private static final Duration STEP = Duration.ofSeconds(60);
 
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
+
     private Path dir;
     private int run;
     /** The gateway running now, stopped whatever happens. */
@@ -51,8 +55,8 @@ class ReceiveFaultTest {
         Path jar = ChildProcesses.jar("robmqtt.gateway.jar", "the bndrun module builds it before this one");
         Path listenerBundle = sampleBundle();
         dir = Files.createTempDirectory("robmqtt-receive-faults");
-        try (TestBroker broker = TestBroker.start(); FaultyLink link = new FaultyLink(broker.port());
-                Subscriber application = new Subscriber(broker.uri(), "unused/" + UUID.randomUUID())) {
+        FaultyLink link = broker.link();
+        try (Subscriber application = new Subscriber(broker.uri(), "unused/" + UUID.randomUUID())) {
             configure(link);
             Set<Integer> acknowledged = new ConcurrentSkipListSet<>();
             AtomicBoolean publishing = new AtomicBoolean(true);

@@ -7,7 +7,6 @@ import io.robmqtt.api.MessageListener;
 import io.robmqtt.api.MqttPublisher;
 import io.robmqtt.testing.Await;
 import io.robmqtt.testing.Subscriber;
-import io.robmqtt.testing.TestBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -21,6 +20,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -40,8 +40,10 @@ class ReceivingTest {
     @InjectService(timeout = 30_000)
     ConfigurationAdmin cm;
 
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
+
     private final String topic = "itest/rx-" + UUID.randomUUID();
-    private TestBroker broker;
     private Subscriber cloud;
     private ConnectionFixture connection;
     /** Probes published: those a listener did not take are held or dropped like any message. */
@@ -50,7 +52,6 @@ class ReceivingTest {
     @BeforeEach
     void start() throws Exception {
         StoreFixture.configure(cm, properties());
-        broker = TestBroker.start();
         cloud = new Subscriber(broker.uri(), "unused/" + UUID.randomUUID());
     }
 
@@ -60,7 +61,6 @@ class ReceivingTest {
             connection.close();
         }
         cloud.close();
-        broker.close();
     }
 
     private void connect(Object... extra) throws Exception {
