@@ -140,7 +140,7 @@ public final class DeliveryBenchmark {
                     async >= 0.8 ? "met" : "MISSED");
             System.out.printf("target drain >= 0.80 x raw Paho: %.2f %s%n", drain, drain >= 0.8 ? "met" : "MISSED");
             System.out.printf("(synchronous publish, each call returning after its own fsync: %.2f x raw Paho; at most "
-                    + "%d messages share an fsync, see README)%n", durable, THREADS);
+                    + "%d messages share an fsync, see docs/performance.md)%n", durable, THREADS);
         } finally {
             broker.destroy();
             broker.waitFor(10, TimeUnit.SECONDS);
