@@ -65,10 +65,26 @@ public interface ClientStatistics {
     Map<String, Long> dropped();
 
     /**
+     * How long {@code max.publish.rate} held this connection back, in seconds: the time its sender waited for the
+     * rate while messages were ready to go.
+     *
+     * @since 1.1
+     */
+    double throttledSeconds();
+
+    /**
      * Why the client certificate needs attention (it expires within {@code cert.expiry.warn.days}, or has
      * expired), or the empty string.
      */
     String certificateWarning();
+
+    /**
+     * Which robmqtt thread of this connection, or of the store under it, died of an error, and of what; the empty
+     * string while none did. While it is not empty, {@code /health/live} answers 503: restart the gateway.
+     *
+     * @since 1.1
+     */
+    String threadFailure();
 
     /** Why the last connection attempt failed, or the empty string if none has. Never holds a secret. */
     String lastConnectError();

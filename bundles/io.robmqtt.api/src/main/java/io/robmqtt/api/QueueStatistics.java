@@ -31,4 +31,33 @@ public interface QueueStatistics {
 
     /** Messages refused with {@link QueueFullException} since the store started. */
     long rejectedMessages();
+
+    /**
+     * Bytes the store's database file takes on disk, with its write-ahead log: the file every connection shares.
+     *
+     * @since 1.1
+     */
+    long storeFileBytes();
+
+    /**
+     * Bytes free for the store on the file system of its database file.
+     *
+     * @since 1.1
+     */
+    long freeDiskBytes();
+
+    /**
+     * Whether the free space is below the store's {@code min.free.disk.bytes}: new messages are refused with a
+     * {@link StoreException} until space returns; what is stored is kept and delivered.
+     *
+     * @since 1.1
+     */
+    boolean belowDiskFloor();
+
+    /**
+     * Why the store's database thread died of an error, or the empty string while it runs.
+     *
+     * @since 1.1
+     */
+    String storeFailure();
 }

@@ -129,4 +129,15 @@ public @interface ConnectionConfig {
                     + "(counted as dropped, reason no_listener). 0 drops them at once.",
             min = "0", max = "3600")
     double listener_wait_seconds() default 30.0;
+
+    @AttributeDefinition(name = "Maximum publish rate",
+            description = "Most messages per second the connection sends to the broker, live, drained and re-sent "
+                    + "alike (a cloud broker's per-connection quota); 0 for no limit. What it holds back waits "
+                    + "durably in the queue. Applies at once.", min = "0")
+    double max_publish_rate() default 0.0;
+
+    @AttributeDefinition(name = "Maximum publish burst",
+            description = "Most messages sent at once after a quiet spell, above the rate; 0 for one second's "
+                    + "worth of the rate.", min = "0")
+    int max_publish_burst() default 0;
 }

@@ -17,5 +17,7 @@ final class ConnectionCounters {
     /** Received messages that no listener claimed, acknowledged and dropped. */
     final LongAdder droppedNoListener = new LongAdder();
     volatile String lastConnectError = "";
+    /** Which thread of the connection died of an error, and of what; empty while none did. */
+    volatile String threadFailure = "";
     volatile String certificateWarning = "";
 }

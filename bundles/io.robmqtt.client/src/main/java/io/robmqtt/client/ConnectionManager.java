@@ -105,7 +105,8 @@ public class ConnectionManager implements MqttPublisher, ConnectionControl {
         String name = connection.name();
         return StatisticsSnapshot.of(connection.connected(), connection.currentBackoffSeconds(),
                 connection.queue().statistics(name), connection.inflight().count(name),
-                connection.settings().useTls(), connection.subscriptions().active(), connection.counters());
+                connection.settings().useTls(), connection.subscriptions().active(), connection.counters(),
+                connection.throttledSeconds());
     }
 
     @Override

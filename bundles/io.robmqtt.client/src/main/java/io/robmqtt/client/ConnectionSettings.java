@@ -18,7 +18,8 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
         String caCerts, String certfile, String keyfile, String keyfilePassword, boolean verifyHostname,
         int certExpiryWarnDays, String username, String password, double minBackoff,
         double maxBackoff, int keepalive, int connectTimeout, boolean cleanSession, String willTopic,
-        byte[] willPayload, int willQos, boolean willRetain, int maxInflight, double listenerWaitSeconds) {
+        byte[] willPayload, int willQos, boolean willRetain, int maxInflight, double listenerWaitSeconds,
+        double maxPublishRate, int maxPublishBurst) {
 
     /** Validates and converts configuration properties; {@code environment} supplies unset ones. */
     static ConnectionSettings from(Map<String, ?> properties, Map<String, String> environment) {
@@ -40,7 +41,7 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
                 c.username(), c.password(), c.min_backoff(), c.max_backoff(), c.keepalive(),
                 c.connect_timeout(), c.clean_session(), c.will_topic(),
                 c.will_payload().getBytes(StandardCharsets.UTF_8), c.will_qos(), c.will_retain(), c.max_inflight(),
-                c.listener_wait_seconds());
+                c.listener_wait_seconds(), c.max_publish_rate(), c.max_publish_burst());
         settings.validate();
         return settings;
     }
@@ -85,17 +86,25 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
         return uri;
     }
 
-    private static void checkUri(String uri) {
+    private static void checkUri(String configured) {
+        String uri = configured.replaceFirst("://[^/@]*@", "://***@"); // as shown: user info may hold a password
+        URI parsed;
         try {
-            URI parsed = new URI(uri);
-            require("tcp".equals(parsed.getScheme()) || "ssl".equals(parsed.getScheme()),
-                    "broker.uris entry '" + uri + "' must start with tcp://, ssl://, mqtt:// or mqtts://");
-            require(parsed.getHost() != null, "broker.uris entry '" + uri + "' has no host");
-            require(parsed.getPort() >= 1 && parsed.getPort() <= 65_535,
-                    "broker.uris entry '" + uri + "' needs a port from 1 to 65535");
+            parsed = new URI(configured);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("broker.uris entry '" + uri + "' is not a URI: " + e.getMessage(), e);
+            // not e itself: its message repeats the entry, user info and all
+            throw new IllegalArgumentException("broker.uris entry '" + uri + "' is not a URI: " + e.getReason()
+                    + " at index " + e.getIndex());
         }
+        require("tcp".equals(parsed.getScheme()) || "ssl".equals(parsed.getScheme()),
+                "broker.uris entry '" + uri + "' must start with tcp://, ssl://, mqtt:// or mqtts://");
+        require(parsed.getHost() != null, "broker.uris entry '" + uri + "' has no host");
+        require(parsed.getPort() >= 1 && parsed.getPort() <= 65_535,
+                "broker.uris entry '" + uri + "' needs a port from 1 to 65535");
+        require(parsed.getRawUserInfo() == null && (parsed.getRawPath() == null || parsed.getRawPath().isEmpty())
+                && parsed.getRawQuery() == null && parsed.getRawFragment() == null,
+                "broker.uris entry '" + uri + "' must be scheme://host:port and nothing more: no user info "
+                        + "(set username and password), path, trailing '/', query or fragment");
     }
 
     private void validate() {
@@ -115,6 +124,9 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
         require(willQos >= 0 && willQos <= 2, "will.qos is " + willQos + "; it must be 0, 1 or 2");
         require(listenerWaitSeconds >= 0 && listenerWaitSeconds <= 3_600,
                 "listener.wait.seconds is " + listenerWaitSeconds + "; it must be from 0 to 3600");
+        require(maxPublishRate >= 0 && Double.isFinite(maxPublishRate),
+                "max.publish.rate is " + maxPublishRate + "; it must be 0 (no limit) or more messages per second");
+        require(maxPublishBurst >= 0, "max.publish.burst is " + maxPublishBurst + "; it must be at least 0");
         require(maxInflight >= 1 && maxInflight <= 65_535,
                 "max.inflight is " + maxInflight + "; it must be from 1 to 65535");
         require(willTopic.isEmpty() || (willTopic.indexOf('+') < 0 && willTopic.indexOf('#') < 0),
@@ -124,6 +136,26 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
     private static void require(boolean rule, String message) {
         if (!rule) {
             throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Whether a username or password would cross the network unencrypted: no TLS, and a broker not on loopback. */
+    boolean sendsCredentialsInClear() {
+        return !useTls && (!username.isEmpty() || !password.isEmpty())
+                && brokerUris.stream().map(u -> URI.create(u).getHost()).anyMatch(host -> !isLoopback(host));
+    }
+
+    /** Whether the host is this machine's loopback, by its name or literal address; never asks DNS. */
+    static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost") || h.toLowerCase(java.util.Locale.ROOT).endsWith(".localhost")) {
+            return true;
+        }
+        boolean literal = h.matches("\\d{1,3}(\\.\\d{1,3}){3}") || h.contains(":");
+        try {
+            return literal && java.net.InetAddress.getByName(h).isLoopbackAddress(); // a literal: no lookup
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 
@@ -150,6 +182,8 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
                         + (keyfilePassword.isEmpty() ? "(none)" : "(set)"))
                 + (useTls && !verifyHostname ? ", tls.hostname.verification=OFF" : "") + ", backoff=" + minBackoff + ".."
                 + maxBackoff + "s, keepalive=" + keepalive + "s, clean.session=" + cleanSession + ", max.inflight="
-                + maxInflight + ", listener.wait=" + listenerWaitSeconds + "s]";
+                + maxInflight + ", listener.wait=" + listenerWaitSeconds + "s"
+                + (maxPublishRate > 0 ? ", max.publish.rate=" + maxPublishRate + "/s burst " + maxPublishBurst : "")
+                + "]";
     }
 }

@@ -25,6 +25,7 @@ final class Drain {
     private final Router<PahoSession> router;
     private final AckBatcher acks;
     private final ConnectionCounters counters;
+    private final PublishRate rate;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean resend = new AtomicBoolean();
@@ -33,16 +34,18 @@ final class Drain {
     /**
      * @param acks flushed before a re-send, so that it skips what the broker acknowledged just before the link
      *     failed
+     * @param rate every message the drain sends takes a token of it
      * @param thread the drain's own thread
      */
     Drain(String name, OfflineQueue queue, InflightStore inflight, Router<PahoSession> router, AckBatcher acks,
-            ConnectionCounters counters, ScheduledExecutorService thread) {
+            ConnectionCounters counters, PublishRate rate, ScheduledExecutorService thread) {
         this.name = name;
         this.queue = queue;
         this.inflight = inflight;
         this.router = router;
         this.acks = acks;
         this.counters = counters;
+        this.rate = rate;
         this.thread = thread;
     }
 
@@ -108,7 +111,14 @@ final class Drain {
             if (s.wasSent(message.sequence())) {
                 continue;
             }
-            if (!s.window().acquire(s::alive) || !sendOrFlag(s, message)) {
+            if (!s.window().acquire(s::alive)) {
+                return;
+            }
+            if (rate.takeUpTo(1, s::alive) == 0) {
+                s.window().release();
+                return;
+            }
+            if (!sendOrFlag(s, message)) {
                 return;
             }
             resent++;
@@ -133,8 +143,14 @@ final class Drain {
             if (slots == 0) {
                 return; // the session ended
             }
-            List<StoredMessage> batch = queue.moveToInflight(name, slots);
-            s.window().release(slots - batch.size());
+            int allowed = rate.takeUpTo(slots, s::alive); // waits here while the publish rate holds us back
+            s.window().release(slots - allowed);
+            if (allowed == 0) {
+                return; // the session ended while held back
+            }
+            List<StoredMessage> batch = queue.moveToInflight(name, allowed);
+            s.window().release(allowed - batch.size());
+            rate.giveBack(allowed - batch.size());
             if (batch.isEmpty()) {
                 if (router.goLive(s, mark)) {
                     if (drained > 0) {

@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.client.mqttv3.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +33,8 @@ final class MqttConnection implements PahoSession.Events {
     private final Drain drain;
     private final DeliveryHandles handles = new DeliveryHandles(System::nanoTime);
     private final ConnectionCounters counters = new ConnectionCounters();
-    private final Router<PahoSession> router = new Router<>(PahoSession::onAcknowledgementThread);
+    private final PublishRate rate;
+    private final Router<PahoSession> router;
     private final PublishPath publishing;
     private final AckBatcher acks;
     private final Subscriptions subscriptions;
@@ -52,22 +52,18 @@ final class MqttConnection implements PahoSession.Events {
         this.queue = queue;
         this.inflight = inflight;
         this.backoff = newBackoff(settings);
+        this.rate = new PublishRate(System::nanoTime, settings.maxPublishRate(), settings.maxPublishBurst());
+        this.router = new Router<>(PahoSession::onAcknowledgementThread, rate::tryTake);
         String name = settings.connectionName();
-        this.lifecycle = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "robmqtt-" + name));
+        ConnectionThreads threads = new ConnectionThreads(name, counters);
+        this.lifecycle = threads.scheduled("robmqtt-" + name);
         this.acks = new AckBatcher(inflight, name, lifecycle);
-        this.listenerPool = Executors.newCachedThreadPool(r -> daemon(r, "robmqtt-listener-" + name));
+        this.listenerPool = Executors.newCachedThreadPool(threads.named("robmqtt-listener-" + name));
         this.subscriptions = new Subscriptions(name, listenerPool, counters, lifecycle, System::nanoTime,
                 () -> this.settings.listenerWaitSeconds());
-        ScheduledExecutorService drainThread =
-                Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "robmqtt-drain-" + name));
-        this.drain = new Drain(name, queue, inflight, router, acks, counters, drainThread);
+        this.drain = new Drain(name, queue, inflight, router, acks, counters, rate,
+                threads.scheduled("robmqtt-drain-" + name));
         this.publishing = new PublishPath(name, queue, inflight, router, drain, handles, counters);
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread thread = new Thread(r, name);
-        thread.setDaemon(true);
-        return thread;
     }
 
     private static BackoffSchedule newBackoff(ConnectionSettings s) {
@@ -138,6 +134,7 @@ final class MqttConnection implements PahoSession.Events {
             ConnectionSettings previous = settings;
             settings = next;
             backoff = newBackoff(next);
+            rate.configure(next.maxPublishRate(), next.maxPublishBurst());
             if (previous.needsReconnect(next) && running) {
                 LOG.info("event=reconfiguring connection={} settings=\"{}\"", name(), next);
                 stopNow();
@@ -165,22 +162,30 @@ final class MqttConnection implements PahoSession.Events {
         if (!running || session != null) {
             return;
         }
-        TlsContext tls = null;
+        PahoSession attempt = null;
         try {
-            tls = settings.useTls() ? TlsContext.build(settings, java.time.Clock.systemUTC()) : null;
-            session = new PahoSession(settings, tls, this);
-        } catch (MqttException | TlsConfigurationException e) {
-            onConnectFailed(null, e);
-            return;
+            TlsContext tls = settings.useTls() ? TlsContext.build(settings, java.time.Clock.systemUTC()) : null;
+            attempt = new PahoSession(settings, tls, this);
+            session = attempt;
+            warnAboutTls(tls);
+            LOG.info("event=connecting connection={} brokers={} client_id={}", name(), settings.brokerUris(),
+                    settings.clientId());
+            attempt.connect(settings);
+        } catch (Exception e) {
+            // Whatever fails in an attempt (Paho refusing a URI, a key file Bouncy Castle cannot decode) is a failed
+            // attempt, reported and retried by the backoff: never the end of the reconnect loop. An Error is not
+            // caught: a dying thread must show.
+            onConnectFailed(attempt, e);
         }
-        warnAboutTls(tls);
-        LOG.info("event=connecting connection={} brokers={} client_id={}", name(), settings.brokerUris(),
-                settings.clientId());
-        session.connect(settings);
     }
 
     private void warnAboutTls(TlsContext tls) {
         counters.certificateWarning = tls == null ? "" : tls.expiryWarning();
+        if (settings.sendsCredentialsInClear()) {
+            LOG.warn("event=credentials_in_clear connection={} brokers={}: use.tls is false, so the username and "
+                    + "password cross the network unencrypted; set use.tls (or ssl:// broker URIs)", name(),
+                    settings.brokerUris());
+        }
         if (tls == null) {
             return;
         }
@@ -289,6 +294,11 @@ final class MqttConnection implements PahoSession.Events {
     boolean connected() {
         PahoSession current = router.current();
         return current != null && current.alive();
+    }
+
+    /** How long the publish rate held the connection back, in seconds. */
+    double throttledSeconds() {
+        return rate.throttledSeconds();
     }
 
     /** Whether publishes go straight to the broker now: connected, and the queue drained. */

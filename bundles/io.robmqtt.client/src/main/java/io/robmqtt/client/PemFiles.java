@@ -17,6 +17,7 @@ import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.util.encoders.DecoderException;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
@@ -80,7 +81,8 @@ final class PemFiles {
             }
             throw new TlsConfigurationException("keyfile " + file + " holds no private key (expected '-----BEGIN "
                     + "RSA PRIVATE KEY-----', 'EC PRIVATE KEY', 'PRIVATE KEY' or 'ENCRYPTED PRIVATE KEY')");
-        } catch (IOException e) {
+        } catch (IOException | DecoderException e) {
+            // Bouncy Castle throws DecoderException, unchecked, for a bad character in the base64 body
             throw new TlsConfigurationException("keyfile " + file + " is not a PEM private key: " + e.getMessage(), e);
         }
     }

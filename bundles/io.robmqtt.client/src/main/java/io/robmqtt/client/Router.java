@@ -57,6 +57,7 @@ final class Router<S extends Router.Target> {
     }
 
     private final BooleanSupplier mustNotWait;
+    private final BooleanSupplier mayPublish;
     private S current;
     private S live;
     private int enqueuing;
@@ -65,9 +66,11 @@ final class Router<S extends Router.Target> {
     /**
      * @param mustNotWait whether the calling thread must never wait for a window permit (the thread that
      *     delivers acknowledgements, and the {@code Delivery} completions that run on it: only it frees permits)
+     * @param mayPublish takes a token of the publish rate if one is there: without one, a publish is queued
      */
-    Router(BooleanSupplier mustNotWait) {
+    Router(BooleanSupplier mustNotWait, BooleanSupplier mayPublish) {
         this.mustNotWait = mustNotWait;
+        this.mayPublish = mayPublish;
     }
 
     /**
@@ -81,7 +84,7 @@ final class Router<S extends Router.Target> {
         S candidate;
         synchronized (this) {
             if (isLive() && live.window().tryAcquire()) {
-                return new Direct<>(live);
+                return direct(live);
             }
             candidate = isLive() ? live : null;
             if (candidate == null || mustNotWait.getAsBoolean()) {
@@ -91,13 +94,25 @@ final class Router<S extends Router.Target> {
         boolean permit = candidate.window().tryAcquire(PERMIT_WAIT_MILLIS);
         synchronized (this) {
             if (permit && live == candidate && candidate.alive()) {
-                return new Direct<>(candidate); // still live: nobody queued meanwhile, so order holds
+                return direct(candidate); // still live: nobody queued meanwhile, so order holds
             }
             if (permit) {
                 candidate.window().release();
             }
             return queue();
         }
+    }
+
+    /**
+     * With a window permit taken: straight to the broker if the publish rate allows it now, else to the queue,
+     * where the message waits durably for the drain, which keeps to the rate.
+     */
+    private synchronized Route<S> direct(S session) {
+        if (mayPublish.getAsBoolean()) {
+            return new Direct<>(session);
+        }
+        session.window().release();
+        return queue();
     }
 
     /** Routes a publish to the queue, whatever the connection's state (every asynchronous publish goes there). */

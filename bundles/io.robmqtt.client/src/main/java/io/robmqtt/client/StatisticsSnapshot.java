@@ -8,16 +8,18 @@ import java.util.Map;
 record StatisticsSnapshot(boolean connected, double currentBackoffSeconds, QueueStatistics offlineQueue,
         long inflightMessages, boolean tlsEnabled, int activeSubscriptions, long published, long acknowledged,
         long queued, long evicted, long rejected, long resent, long reconnects, long connectFailures,
-        long received, long listenerFailures, Map<String, Long> dropped, String lastConnectError,
+        long received, long listenerFailures, Map<String, Long> dropped, double throttledSeconds, String threadFailure,
+        String lastConnectError,
         String certificateWarning)
         implements ClientStatistics {
 
     static StatisticsSnapshot of(boolean connected, double backoff, QueueStatistics queue, long inflight,
-            boolean tls, int subscriptions, ConnectionCounters c) {
+            boolean tls, int subscriptions, ConnectionCounters c, double throttledSeconds) {
         return new StatisticsSnapshot(connected, backoff, queue, inflight, tls, subscriptions, c.published.sum(),
                 c.acknowledged.sum(), c.queued.sum(), c.evicted.sum(), c.rejected.sum(), c.resent.sum(),
                 c.reconnects.sum(), c.connectFailures.sum(), c.received.sum(), c.listenerFailures.sum(),
-                Map.of(Subscriptions.NO_LISTENER, c.droppedNoListener.sum()), c.lastConnectError,
+                Map.of(Subscriptions.NO_LISTENER, c.droppedNoListener.sum()), throttledSeconds,
+                c.threadFailure.isEmpty() ? queue.storeFailure() : c.threadFailure, c.lastConnectError,
                 c.certificateWarning);
     }
 }

@@ -42,6 +42,51 @@ class ConnectionSettingsTest {
     }
 
     @Test
+    void aBrokerUriIsSchemeHostAndPortAndNothingMore() {
+        for (String uri : new String[] {"tcp://127.0.0.1:1883/", "tcp://127.0.0.1:1883/mqtt", "tcp://h:1883?x=1",
+                "tcp://h:1883#f", "tcp://user:secret@h:1883", "mqtt://h:1883/"}) {
+            assertThatIllegalArgumentException().as(uri)
+                    .isThrownBy(() -> settings(config("client.id", "c", "broker.uris", new String[] {uri})))
+                    .withMessageContaining("broker.uris entry '").withMessageContaining("must be scheme://host:port and "
+                            + "nothing more");
+        }
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings(config("client.id", "c", "broker.uris",
+                        new String[] {"tcp://user:secret@h:1883"})))
+                .withMessageContaining("'tcp://***@h:1883'").withMessageNotContaining("secret");
+        assertThat(settings(config("client.id", "c", "broker.uris", new String[] {"ssl://h:8883"})).brokerUris())
+                .containsExactly("ssl://h:8883");
+    }
+
+    @Test
+    void listenerWaitIsFromZeroToAnHour() {
+        assertThat(settings(config("client.id", "c")).listenerWaitSeconds()).isEqualTo(30.0);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings(config("client.id", "c", "listener.wait.seconds", -1.0)))
+                .withMessageContaining("listener.wait.seconds is -1.0").withMessageContaining("from 0 to 3600");
+    }
+
+    @Test
+    void credentialsInClearAreThoseSentWithoutTlsToABrokerOffLoopback() {
+        assertThat(ConnectionSettings.isLoopback("localhost")).isTrue();
+        assertThat(ConnectionSettings.isLoopback("127.0.0.1")).isTrue();
+        assertThat(ConnectionSettings.isLoopback("127.8.9.10")).isTrue();
+        assertThat(ConnectionSettings.isLoopback("[::1]")).isTrue();
+        assertThat(ConnectionSettings.isLoopback("10.0.0.7")).isFalse();
+        assertThat(ConnectionSettings.isLoopback("[fe80::1]")).isFalse();
+        assertThat(ConnectionSettings.isLoopback("broker.example.com")).isFalse();
+        assertThat(ConnectionSettings.isLoopback("127.0.0.1.example.com")).isFalse();
+        assertThat(settings(config("client.id", "c", "broker.host", "mqtt.example.com", "username", "u", "password",
+                "p")).sendsCredentialsInClear()).isTrue();
+        assertThat(settings(config("client.id", "c", "broker.host", "127.0.0.1", "username", "u", "password", "p"))
+                .sendsCredentialsInClear()).as("loopback").isFalse();
+        assertThat(settings(config("client.id", "c", "broker.host", "mqtt.example.com", "broker.port", 8883,
+                "use.tls", true, "username", "u", "password", "p")).sendsCredentialsInClear()).as("TLS").isFalse();
+        assertThat(settings(config("client.id", "c", "broker.host", "mqtt.example.com")).sendsCredentialsInClear())
+                .as("no credentials").isFalse();
+    }
+
+    @Test
     void theClientIdIsRequired() {
         assertThatIllegalArgumentException().isThrownBy(() -> settings(config()))
                 .withMessageContaining("client.id is required").withMessageContaining("MQTT_CLIENT_ID");

@@ -34,6 +34,15 @@ class PemFilesTest {
     }
 
     @Test
+    void aKeyFileWithABadCharacterInItsBase64IsNamed() throws Exception {
+        String pem = pkcs8Pem();
+        int body = pem.indexOf('\n') + 10;
+        Path damaged = Files.writeString(dir.resolve("damaged.pem"), pem.substring(0, body) + "*" + pem.substring(body + 1));
+        assertThatThrownBy(() -> PemFiles.privateKey(damaged, new char[0])).isInstanceOf(TlsConfigurationException.class)
+                .hasMessageContaining("keyfile " + damaged + " is not a PEM private key");
+    }
+
+    @Test
     void aCertificateFileWithOnlyAKeyInItHasNoCertificate() throws Exception {
         Path keyOnly = Files.writeString(dir.resolve("key-only.pem"), pkcs8Pem());
         assertThatThrownBy(() -> PemFiles.certificates("certfile", keyOnly))

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  */
 class RouterTest {
     private final AtomicBoolean acknowledgementThread = new AtomicBoolean();
-    private final Router<Session> router = new Router<>(acknowledgementThread::get);
+    private final AtomicBoolean rateAllows = new AtomicBoolean(true);
+    private final Router<Session> router = new Router<>(acknowledgementThread::get, rateAllows::get);
     private final Session session = new Session(2);
 
     /** A broker session as the router sees it. */
@@ -155,6 +156,17 @@ class RouterTest {
             assertThat(isDirect(route)).isFalse();
         }
         assertThat(router.isLive()).isFalse();
+    }
+
+    @Test
+    void aPublishTheRateHoldsBackIsQueuedAndGivesItsPermitBack() {
+        drainedAndLive();
+        rateAllows.set(false);
+        try (Router.Route<Session> route = router.route()) {
+            assertThat(isDirect(route)).as("queued, where it waits durably for the drain").isFalse();
+        }
+        assertThat(session.window.tryAcquire() && session.window.tryAcquire()).as("both permits free").isTrue();
+        assertThat(router.isLive()).as("what follows queues behind it").isFalse();
     }
 
     @Test

@@ -34,11 +34,14 @@ final class ConnectionCollector extends Collector {
         CounterMetricFamily received = counter("received", "Messages received for subscriptions");
         CounterMetricFamily reconnects = counter("reconnects", "Successful connections after the first");
         CounterMetricFamily failures = counter("connect_failures", "Connection attempts that failed");
+        CounterMetricFamily throttled = counter("throttled_seconds", "Seconds max.publish.rate held the connection back");
         CounterMetricFamily dropped = new CounterMetricFamily("robmqtt_dropped", "Messages robmqtt dropped, by reason",
                 List.of("connection", "reason"));
         GaugeMetricFamily depth = new GaugeMetricFamily("robmqtt_queue_depth", "Messages waiting in the offline queue",
                 List.of("connection", "priority"));
         GaugeMetricFamily bytes = gauge("queue_bytes", "Bytes waiting in the offline queue");
+        GaugeMetricFamily fileBytes = gauge("store_file_bytes", "Bytes of the store's database file and its log");
+        GaugeMetricFamily freeBytes = gauge("free_disk_bytes", "Bytes free on the file system of the store");
         GaugeMetricFamily inflight = gauge("inflight_messages", "Messages sent and not yet acknowledged");
         GaugeMetricFamily connected = gauge("connected", "1 while connected to the broker, else 0");
         GaugeMetricFamily backoff = gauge("current_backoff_seconds", "Wait before the next reconnect attempt");
@@ -56,18 +59,21 @@ final class ConnectionCollector extends Collector {
             add(received, label, s, ClientStatistics::received);
             add(reconnects, label, s, ClientStatistics::reconnects);
             add(failures, label, s, ClientStatistics::connectFailures);
+            throttled.addMetric(label, s.throttledSeconds());
             s.dropped().forEach((reason, count) -> dropped.addMetric(List.of(label.get(0), reason), count));
             for (int priority = 1; priority <= 10; priority++) {
                 depth.addMetric(List.of(label.get(0), String.valueOf(priority)), q.byPriority().getOrDefault(priority, 0L));
             }
             bytes.addMetric(label, q.totalBytes());
+            fileBytes.addMetric(label, q.storeFileBytes());
+            freeBytes.addMetric(label, q.freeDiskBytes());
             inflight.addMetric(label, s.inflightMessages());
             connected.addMetric(label, s.connected() ? 1 : 0);
             backoff.addMetric(label, s.currentBackoffSeconds());
             oldest.addMetric(label, q.oldestMessageAgeSeconds().orElse(0));
         });
         return List.of(published, acknowledged, queued, evicted, rejected, resent, received, reconnects, failures,
-                dropped, depth, bytes, inflight, connected, backoff, oldest);
+                dropped, throttled, depth, bytes, fileBytes, freeBytes, inflight, connected, backoff, oldest);
     }
 
     private static CounterMetricFamily counter(String name, String help) {

@@ -13,7 +13,8 @@ import java.util.List;
  * The health of the connections, as the original robmqtt's {@code /health} JSON: {@code status},
  * {@code client_id} and {@code statistics} for one connection; for several, the worst status and one such entry
  * per connection. Unhealthy (HTTP 503) when not connected; degraded (200) when the queue is at or above the
- * threshold of its capacity; else healthy (200).
+ * threshold of its capacity, or the store's disk is below its floor ({@code min.free.disk.bytes}); else healthy
+ * (200).
  */
 final class HealthReport {
     private static final Gson GSON = new GsonBuilder().serializeNulls().setPrettyPrinting().create();
@@ -35,7 +36,8 @@ final class HealthReport {
         if (!statistics.connected()) {
             return Status.UNHEALTHY;
         }
-        return statistics.offlineQueue().capacityUsedPercent() >= degradedThresholdPercent ? Status.DEGRADED
+        QueueStatistics queue = statistics.offlineQueue();
+        return queue.capacityUsedPercent() >= degradedThresholdPercent || queue.belowDiskFloor() ? Status.DEGRADED
                 : Status.HEALTHY;
     }
 

@@ -29,7 +29,8 @@ import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
 
 /**
  * HealthServlet: {@code <path>} answers the original robmqtt's JSON with 200 (healthy, degraded) or 503
- * (unhealthy); {@code <path>/live} answers 200 while the runtime and this component run, connected or not;
+ * (unhealthy); {@code <path>/live} answers 200 while the runtime and this component run, connected or not, and
+ * 503 once a robmqtt thread died of an error ({@code threadFailure} in the statistics): restart the process;
  * {@code <path>/ready} answers 503 while any connection is down. Registered on the HTTP whiteboard by hand, so
  * that its path comes from the configuration.
  */
@@ -87,7 +88,8 @@ public class HealthServlet extends HttpServlet {
         double threshold = config.degraded_threshold_percent();
         HealthReport.Status status = HealthReport.worst(snapshot, threshold);
         if (endpoint.endsWith("/live")) {
-            write(response, 200, "{\"status\": \"live\"}");
+            boolean dead = snapshot.stream().anyMatch(c -> !c.statistics().threadFailure().isEmpty());
+            write(response, dead ? 503 : 200, dead ? "{\"status\": \"dead\"}" : "{\"status\": \"live\"}");
         } else if (endpoint.endsWith("/ready")) {
             boolean ready = status != HealthReport.Status.UNHEALTHY;
             write(response, ready ? 200 : 503, "{\"status\": \"" + (ready ? "ready" : "not ready") + "\"}");

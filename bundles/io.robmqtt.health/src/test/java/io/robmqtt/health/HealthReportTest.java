@@ -16,6 +16,11 @@ import org.junit.jupiter.api.Test;
 class HealthReportTest {
 
     private static ClientStatistics stats(boolean connected, double capacityPercent, long queued) {
+        return stats(connected, capacityPercent, queued, false);
+    }
+
+    private static ClientStatistics stats(boolean connected, double capacityPercent, long queued,
+            boolean belowDiskFloor) {
         SortedMap<Integer, Long> byPriority = new TreeMap<>(java.util.Collections.reverseOrder());
         if (queued > 0) {
             byPriority.put(5, queued);
@@ -30,6 +35,10 @@ class HealthReportTest {
             @Override public double capacityUsedPercent() { return capacityPercent; }
             @Override public long evictedMessages() { return 0; }
             @Override public long rejectedMessages() { return 0; }
+            @Override public long storeFileBytes() { return 4096; }
+            @Override public long freeDiskBytes() { return belowDiskFloor ? 1 : Long.MAX_VALUE; }
+            @Override public boolean belowDiskFloor() { return belowDiskFloor; }
+            @Override public String storeFailure() { return ""; }
         };
         return new ClientStatistics() {
             @Override public boolean connected() { return connected; }
@@ -49,6 +58,8 @@ class HealthReportTest {
             @Override public long received() { return 0; }
             @Override public long listenerFailures() { return 0; }
             @Override public Map<String, Long> dropped() { return Map.of(); }
+            @Override public double throttledSeconds() { return 0; }
+            @Override public String threadFailure() { return ""; }
             @Override public String certificateWarning() { return ""; }
             @Override public String lastConnectError() { return ""; }
         };
@@ -79,6 +90,12 @@ class HealthReportTest {
         assertThat(HealthReport.status(stats(true, 79.99, 0), 80)).isEqualTo(HealthReport.Status.HEALTHY);
         assertThat(HealthReport.status(stats(true, 80.0, 0), 80)).isEqualTo(HealthReport.Status.DEGRADED);
         assertThat(HealthReport.worst(List.of(), 80)).isEqualTo(HealthReport.Status.UNHEALTHY);
+    }
+
+    @Test
+    void aStoreBelowItsDiskFloorIsDegraded() {
+        assertThat(HealthReport.status(stats(true, 0, 0, true), 80)).isEqualTo(HealthReport.Status.DEGRADED);
+        assertThat(HealthReport.status(stats(false, 0, 0, true), 80)).isEqualTo(HealthReport.Status.UNHEALTHY);
     }
 
     @Test

@@ -60,6 +60,8 @@ final class Database implements AutoCloseable {
     private final ReentrantLock writing = new ReentrantLock();
     private final Thread thread;
     private volatile boolean closed;
+    /** Why the database thread died, or null while it runs. */
+    private volatile String died;
     // Changed only by the thread holding #writing:
     private boolean connectionClosed;
     /** Whether work ran since the last commit. */
@@ -85,6 +87,11 @@ final class Database implements AutoCloseable {
         }
         thread = new Thread(this::runTasks, "robmqtt-store " + file.getFileName());
         thread.setDaemon(true);
+        thread.setUncaughtExceptionHandler((t, e) -> {
+            died = t.getName() + ": " + e;
+            LOG.error("event=thread_died file={} thread={} reason=\"{}\": the store no longer writes in the background; "
+                    + "/health/live answers 503 until the gateway is restarted", file, t.getName(), e, e);
+        });
         thread.start();
         LOG.info("event=store_opened file={} synchronous={} last_sequence={}", file, synchronous,
                 transaction.lastSequence());
@@ -92,6 +99,12 @@ final class Database implements AutoCloseable {
 
     Path file() {
         return file;
+    }
+
+    /** Why the database thread died of an error, or the empty string while it runs. */
+    String threadFailure() {
+        String why = died;
+        return why == null ? "" : why;
     }
 
     /**

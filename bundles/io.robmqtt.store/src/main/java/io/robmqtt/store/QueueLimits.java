@@ -3,7 +3,7 @@ package io.robmqtt.store;
 import io.robmqtt.api.OutgoingMessage;
 
 /** The capacity settings of the store, validated. */
-record QueueLimits(int maxQueueSize, long maxQueueBytes, int maxPayloadBytes) {
+record QueueLimits(int maxQueueSize, long maxQueueBytes, int maxPayloadBytes, long minFreeDiskBytes) {
 
     /** The largest payload MQTT can carry: the largest Remaining Length less the smallest header. */
     static final int MQTT_MAX_PAYLOAD = 268_435_455;
@@ -19,6 +19,9 @@ record QueueLimits(int maxQueueSize, long maxQueueBytes, int maxPayloadBytes) {
             throw new IllegalArgumentException("max.payload.bytes is " + maxPayloadBytes
                     + "; it must be from 0 to " + MQTT_MAX_PAYLOAD + " (the MQTT limit)");
         }
+        if (minFreeDiskBytes < 0) {
+            throw new IllegalArgumentException("min.free.disk.bytes is " + minFreeDiskBytes + "; it must be at least 0");
+        }
         if (maxPayloadBytes > maxQueueBytes) {
             throw new IllegalArgumentException("max.payload.bytes is " + maxPayloadBytes
                     + " but max.queue.bytes is " + maxQueueBytes + "; a payload must fit in the queue");
@@ -26,7 +29,8 @@ record QueueLimits(int maxQueueSize, long maxQueueBytes, int maxPayloadBytes) {
     }
 
     static QueueLimits from(StoreConfig config) {
-        return new QueueLimits(config.max_queue_size(), config.max_queue_bytes(), config.max_payload_bytes());
+        return new QueueLimits(config.max_queue_size(), config.max_queue_bytes(), config.max_payload_bytes(),
+                config.min_free_disk_bytes());
     }
 
     /** Refuses a payload larger than {@code max.payload.bytes}. */

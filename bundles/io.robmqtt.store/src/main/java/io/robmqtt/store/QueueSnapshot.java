@@ -7,4 +7,5 @@ import java.util.SortedMap;
 /** An immutable {@link QueueStatistics}. */
 record QueueSnapshot(long totalMessages, long totalBytes, SortedMap<Integer, Long> byPriority,
         OptionalDouble oldestMessageAgeSeconds, double capacityUsedPercent, long evictedMessages,
-        long rejectedMessages) implements QueueStatistics {}
+        long rejectedMessages, long storeFileBytes, long freeDiskBytes, boolean belowDiskFloor, String storeFailure)
+        implements QueueStatistics {}

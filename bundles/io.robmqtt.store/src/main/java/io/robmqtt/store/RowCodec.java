@@ -51,12 +51,12 @@ final class RowCodec {
 
     static List<StoredMessage> decode(long id, int priority, byte[] bytes) {
         ByteBuffer body = ByteBuffer.wrap(bytes);
+        byte version = body.hasRemaining() ? body.get() : -1;
+        if (version != VERSION) {
+            throw new Damaged("row " + id + " has body format " + version + "; this robmqtt reads format " + VERSION,
+                    null);
+        }
         try {
-            byte version = body.get();
-            if (version != VERSION) {
-                throw new Damaged("row " + id + " has body format " + version + "; this robmqtt reads "
-                        + "format " + VERSION, null);
-            }
             List<StoredMessage> messages = new ArrayList<>();
             while (body.hasRemaining()) {
                 long sequence = id + body.getLong();
@@ -69,13 +69,21 @@ final class RowCodec {
                         storedAt));
             }
             return messages;
-        } catch (BufferUnderflowException | IllegalArgumentException | NegativeArraySizeException e) {
+        } catch (Damaged e) {
+            throw new Damaged("row " + id + " of the store has a damaged body: " + e.getMessage(), e);
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new Damaged("row " + id + " of the store has a damaged body: " + e, e);
         }
     }
 
+    /** A length, then that many bytes; a length past what the body holds is damage, not an allocation. */
     private static byte[] bytes(ByteBuffer body) {
-        byte[] bytes = new byte[body.getInt()];
+        int length = body.getInt();
+        if (length < 0 || length > body.remaining()) {
+            throw new Damaged("a length of " + length + " bytes at offset " + (body.position() - Integer.BYTES)
+                    + ", where " + body.remaining() + " bytes are left", null);
+        }
+        byte[] bytes = new byte[length];
         body.get(bytes);
         return bytes;
     }

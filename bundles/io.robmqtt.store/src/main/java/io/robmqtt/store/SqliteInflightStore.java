@@ -32,6 +32,7 @@ public class SqliteInflightStore implements InflightStore {
     @Override
     public StoredMessage add(String connection, OutgoingMessage message) {
         store.limits().checkPayload(message);
+        store.checkDiskFloor();
         return store.call(connection, (tx, messages) -> messages.addInflight(tx, message, clock.millis()));
     }
 

@@ -45,12 +45,14 @@ public class SqliteOfflineQueue implements OfflineQueue {
     @Override
     public Enqueued enqueue(String connection, OutgoingMessage message) {
         store.limits().checkPayload(message);
+        store.checkDiskFloor();
         return store.call(connection, (tx, messages) -> insert(tx, messages, message));
     }
 
     @Override
     public CompletionStage<Enqueued> enqueueAsync(String connection, OutgoingMessage message) {
         store.limits().checkPayload(message);
+        store.checkDiskFloor();
         return store.submit(connection, (tx, messages) -> insert(tx, messages, message));
     }
 
@@ -84,8 +86,10 @@ public class SqliteOfflineQueue implements OfflineQueue {
             long oldest = messages.oldestStoredAt();
             OptionalDouble age = oldest < 0 ? OptionalDouble.empty()
                     : OptionalDouble.of(Math.max(0, clock.millis() - oldest) / 1000.0);
+            DiskSpace disk = store.disk();
             return new QueueSnapshot(queue.count(), queue.bytes(), queue.byPriority(), age,
-                    Math.round(used * 100) / 100.0, adder(evicted, connection).sum(), adder(rejected, connection).sum());
+                    Math.round(used * 100) / 100.0, adder(evicted, connection).sum(), adder(rejected, connection).sum(),
+                    disk.fileBytes(), disk.freeBytes(), disk.below(limits.minFreeDiskBytes()), store.threadFailure());
         });
     }
 

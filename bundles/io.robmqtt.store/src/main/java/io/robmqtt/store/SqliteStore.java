@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 public class SqliteStore {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
 
-    /** An open database file and the memory of its rows, which belongs to that file alone. */
-    private record OpenFile(Database database, RowCache rows) {}
+    /** An open database file, the memory of its rows, which belongs to that file alone, and its disk. */
+    private record OpenFile(Database database, RowCache rows, DiskSpace disk) {}
 
     private final Clock clock;
     private final ReadWriteLock reopening = new ReentrantReadWriteLock();
@@ -70,8 +70,9 @@ public class SqliteStore {
             return;
         }
         config = next;
-        LOG.info("event=store_configured max_queue_size={} max_queue_bytes={} max_payload_bytes={}",
-                nextLimits.maxQueueSize(), nextLimits.maxQueueBytes(), nextLimits.maxPayloadBytes());
+        LOG.info("event=store_configured max_queue_size={} max_queue_bytes={} max_payload_bytes={} "
+                + "min_free_disk_bytes={}", nextLimits.maxQueueSize(), nextLimits.maxQueueBytes(),
+                nextLimits.maxPayloadBytes(), nextLimits.minFreeDiskBytes());
     }
 
     @Deactivate
@@ -87,6 +88,24 @@ public class SqliteStore {
     /** The capacity settings in force. */
     QueueLimits limits() {
         return limits;
+    }
+
+    /**
+     * Refuses a new message with a {@link io.robmqtt.api.StoreException} while the disk's free space is below
+     * {@code min.free.disk.bytes}.
+     */
+    void checkDiskFloor() {
+        file.disk().check(limits.minFreeDiskBytes());
+    }
+
+    /** Why the database thread died of an error, or the empty string while it runs. */
+    String threadFailure() {
+        return file.database().threadFailure();
+    }
+
+    /** The disk under the open database file. */
+    DiskSpace disk() {
+        return file.disk();
     }
 
     /** How many corrupt database files were moved aside since the store started. */
@@ -187,6 +206,6 @@ public class SqliteStore {
         RowCache rows = new RowCache();
         Database database = new Database(path, opened.connection(), settings.db_synchronous(), rows,
                 new CommitPolicy(System::nanoTime));
-        return new OpenFile(database, rows);
+        return new OpenFile(database, rows, new DiskSpace(path, System::nanoTime));
     }
 }

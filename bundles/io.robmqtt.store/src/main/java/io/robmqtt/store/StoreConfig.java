@@ -50,6 +50,13 @@ public @interface StoreConfig {
             min = "0", max = "268435455")
     int max_payload_bytes() default 1_048_576;
 
+    @AttributeDefinition(name = "Minimum free disk",
+            description = "Bytes that must stay free on the file system of the database: below it the store refuses "
+                    + "new messages (StoreException naming the file system and the free space), keeps what it has, "
+                    + "and accepts again once space returns; /health is degraded meanwhile. 0 for no floor.",
+            min = "0")
+    long min_free_disk_bytes() default 67_108_864L;
+
     /** SQLite's {@code PRAGMA synchronous} levels robmqtt offers. */
     enum Synchronous {
         /** fsync at every commit. */

@@ -33,11 +33,11 @@ class PriorityEvictionPolicyTest {
     }
 
     private static QueueLimits size(int maxMessages) {
-        return new QueueLimits(maxMessages, Long.MAX_VALUE / 2, 1000);
+        return new QueueLimits(maxMessages, Long.MAX_VALUE / 2, 1000, 0);
     }
 
     private static QueueLimits bytes(long maxBytes) {
-        return new QueueLimits(100, maxBytes, 0);
+        return new QueueLimits(100, maxBytes, 0, 0);
     }
 
     private List<Long> sequences(List<StoredMessage> messages) {
@@ -142,7 +142,7 @@ class PriorityEvictionPolicyTest {
 
     @Test
     void refusesAMessageLargerThanTheWholeQueue() throws Exception {
-        QueueLimits limits = new QueueLimits(100, 50, 50);
+        QueueLimits limits = new QueueLimits(100, 50, 50, 0);
         assertThatThrownBy(() -> victims(10, 50, limits)).isInstanceOf(QueueFullException.class)
                 .hasMessageContaining("51 bytes");
     }

@@ -71,6 +71,29 @@ class SqliteOfflineQueueTest {
     }
 
     @Test
+    void belowTheDiskFloorNewMessagesAreRefusedNamingTheFileSystemAndTheStoredOnesKept() {
+        open(settings());
+        enqueue("a", "b");
+        store.modified(settings().minFreeDiskBytes(Long.MAX_VALUE / 2)); // a floor above any free space
+        assertThatThrownBy(() -> queue.enqueue(C, message("c", 5))).isInstanceOf(StoreException.class)
+                .hasMessageContaining("bytes free, below min.free.disk.bytes " + Long.MAX_VALUE / 2)
+                .hasMessageContaining("the file system ");
+        assertThatThrownBy(() -> queue.enqueueAsync(C, message("d", 5))).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> new SqliteInflightStore(store, clock).add(C, message("e", 5)))
+                .isInstanceOf(StoreException.class);
+        assertThat(queue.statistics(C).belowDiskFloor()).isTrue();
+        assertThat(topics(queue.peek(C, 10))).as("what was stored is kept").containsExactly("a", "b");
+
+        store.modified(settings().minFreeDiskBytes(0)); // space returned (here: the floor went)
+        queue.enqueue(C, message("f", 5));
+        assertThat(topics(queue.peek(C, 10))).containsExactly("a", "b", "f");
+        QueueStatistics statistics = queue.statistics(C);
+        assertThat(statistics.belowDiskFloor()).isFalse();
+        assertThat(statistics.freeDiskBytes()).isPositive();
+        assertThat(statistics.storeFileBytes()).isPositive();
+    }
+
+    @Test
     void deliversHighestPriorityFirstThenInAcceptanceOrder() {
         open(settings());
         queue.enqueue(C, message("a1", 1));

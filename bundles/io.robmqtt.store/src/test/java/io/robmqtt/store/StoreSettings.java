@@ -11,6 +11,7 @@ final class StoreSettings implements StoreConfig {
     int maxQueueSize = 1000;
     long maxQueueBytes = 104_857_600L;
     int maxPayloadBytes = 1_048_576;
+    long minFreeDiskBytes = 67_108_864L;
 
     StoreSettings(Path db) {
         this.dbPath = db.toString();
@@ -31,6 +32,11 @@ final class StoreSettings implements StoreConfig {
         return this;
     }
 
+    StoreSettings minFreeDiskBytes(long bytes) {
+        minFreeDiskBytes = bytes;
+        return this;
+    }
+
     StoreSettings withPath(Path db) {
         dbPath = db.toString();
         return this;
@@ -42,6 +48,7 @@ final class StoreSettings implements StoreConfig {
         copy.maxQueueSize = maxQueueSize;
         copy.maxQueueBytes = maxQueueBytes;
         copy.maxPayloadBytes = maxPayloadBytes;
+        copy.minFreeDiskBytes = minFreeDiskBytes;
         return copy;
     }
 
@@ -50,5 +57,6 @@ final class StoreSettings implements StoreConfig {
     @Override public int max_queue_size() { return maxQueueSize; }
     @Override public long max_queue_bytes() { return maxQueueBytes; }
     @Override public int max_payload_bytes() { return maxPayloadBytes; }
+    @Override public long min_free_disk_bytes() { return minFreeDiskBytes; }
     @Override public Class<? extends Annotation> annotationType() { return StoreConfig.class; }
 }
