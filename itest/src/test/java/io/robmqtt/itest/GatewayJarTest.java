@@ -163,6 +163,34 @@ class GatewayJarTest {
         }
     }
 
+    @Test
+    void theLauncherEndsAGatewayThatRunsOutOfMemorySoThatItsSupervisorRestartsIt() throws Exception {
+        jar(); // ./gateway runs the built jar
+        Path launcher = Path.of(System.getProperty("robmqtt.repo"), "gateway");
+        Path dir = Files.createTempDirectory("robmqtt-gateway-oom");
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
+        ProcessBuilder command = new ProcessBuilder("bash", launcher.toString(), "run", "--conf", conf.toString())
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("console.log").toFile());
+        command.environment().put("JAVA_TOOL_OPTIONS", "-Xmx64m -Dorg.osgi.service.http.port=" + TestBroker.freePort());
+        Process gateway = command.start();
+        try {
+            Await.until("the gateway opened its store", Duration.ofSeconds(60),
+                    () -> ChildProcesses.contains(dir.resolve("console.log"), "event=store_opened"));
+            try (var console = new java.io.PrintWriter(gateway.getOutputStream(), true, StandardCharsets.UTF_8)) {
+                console.println("new java.util.ArrayList 200000000"); // 800 MB of references in a 64 MB heap
+                assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).as("the JVM ended after running out of memory")
+                        .isTrue();
+            }
+            assertThat(gateway.exitValue()).as("ExitOnOutOfMemoryError's exit code").isEqualTo(3);
+            assertThat(Files.readString(dir.resolve("console.log")))
+                    .contains("Terminating due to java.lang.OutOfMemoryError");
+        } finally {
+            ChildProcesses.stop(gateway);
+            TempDirs.delete(dir);
+        }
+    }
+
     private static Path jar() {
         return ChildProcesses.jar("robmqtt.gateway.jar", "the bndrun module builds it before this one");
     }

@@ -2,11 +2,15 @@ package io.robmqtt.itest;
 
 import static io.robmqtt.itest.ConnectionFixture.properties;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.robmqtt.api.MessageListener;
 import io.robmqtt.api.MqttPublisher;
+import io.robmqtt.api.StoreException;
 import io.robmqtt.testing.Await;
+import io.robmqtt.testing.Subscriber;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +93,64 @@ class HealthTest {
     }
 
     @Test
+    void aStoreBelowItsDiskFloorIsDegradedAndRefusesNewMessagesUntilSpaceReturns() throws Exception {
+        StoreFixture.configure(cm, properties("min.free.disk.bytes", Long.MAX_VALUE / 2)); // above any free space
+        try (ConnectionFixture c = new ConnectionFixture(context, cm,
+                properties("broker.uris", new String[] {broker.uri()}))) {
+            MqttPublisher mqtt = c.publisher();
+            c.awaitConnected();
+            Await.until("degraded", Duration.ofSeconds(20), () -> get("/health").status() == 200
+                    && get("/health").body().contains("\"degraded\""));
+            assertThatThrownBy(() -> mqtt.publish("itest/disk", new byte[] {1}, 1)).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("below min.free.disk.bytes");
+            assertThat(mqtt.statistics().offlineQueue().belowDiskFloor()).isTrue();
+
+            StoreFixture.configure(cm, properties()); // space returned: here, the floor is back at its default
+            Await.until("healthy again", Duration.ofSeconds(20), () -> !get("/health").body().contains("\"degraded\""));
+            mqtt.publish("itest/disk", new byte[] {1}, 1);
+            String series = "{connection=\"" + c.name + "\"}";
+            assertThat(new PrometheusText(get("/metrics").body()).samples)
+                    .containsKeys("robmqtt_free_disk_bytes" + series, "robmqtt_store_file_bytes" + series);
+        } finally {
+            StoreFixture.configure(cm, properties());
+        }
+    }
+
+    @Test
+    void aRobmqttThreadKilledByAnErrorTurnsLiveTo503() throws Exception {
+        StoreFixture.configure(cm, properties());
+        try (ConnectionFixture c = new ConnectionFixture(context, cm,
+                properties("broker.uris", new String[] {broker.uri()}));
+                Subscriber application = new Subscriber(broker.uri(), "unused/" + java.util.UUID.randomUUID())) {
+            MqttPublisher mqtt = c.publisher();
+            c.awaitConnected();
+            assertThat(get("/health/live").status()).isEqualTo(200);
+            String topic = "itest/fatal-" + java.util.UUID.randomUUID();
+            java.util.Dictionary<String, Object> properties = new java.util.Hashtable<>();
+            properties.put(MessageListener.FILTER, topic);
+            properties.put(MessageListener.CONNECTION, c.name);
+            var registration = context.registerService(MessageListener.class, (t, payload, qos, retain) -> {
+                throw new AssertionError("a bug that kills the thread it runs on");
+            }, properties);
+            try {
+                Await.until("the listener's thread died and /health/live answers 503", Duration.ofSeconds(20), () -> {
+                    try {
+                        application.publish(topic, "boom", 1);
+                    } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+                        throw new AssertionError(e);
+                    }
+                    return get("/health/live").status() == 503;
+                });
+                assertThat(mqtt.statistics().threadFailure()).contains("robmqtt-listener-").contains("AssertionError");
+            } finally {
+                registration.unregister();
+            }
+        }
+        Await.until("live again once that connection is gone", Duration.ofSeconds(20),
+                () -> get("/health/live").status() == 200);
+    }
+
+    @Test
     void metricsAreInThePrometheusTextFormatAndCountWhatWasPublished() throws Exception {
         StoreFixture.configure(cm, properties());
         try (ConnectionFixture c = new ConnectionFixture(context, cm,
@@ -121,7 +183,9 @@ class HealthTest {
                     .containsEntry("robmqtt_queue_depth{connection=\"" + c.name + "\",priority=\"1\"}", 0.0)
                     .containsKeys("robmqtt_reconnects_total" + series, "robmqtt_connect_failures_total" + series,
                             "robmqtt_current_backoff_seconds" + series, "robmqtt_oldest_queued_age_seconds" + series,
-                            "robmqtt_evicted_total" + series, "robmqtt_received_total" + series);
+                            "robmqtt_evicted_total" + series, "robmqtt_received_total" + series,
+                            "robmqtt_throttled_seconds_total" + series,
+                            "robmqtt_dropped_total{connection=\"" + c.name + "\",reason=\"no_listener\"}");
         }
     }
 
