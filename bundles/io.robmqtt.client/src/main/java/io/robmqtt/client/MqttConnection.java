@@ -36,6 +36,8 @@ final class MqttConnection implements PahoSession.Events {
     private final PublishRate rate;
     private final Router<PahoSession> router;
     private final PublishPath publishing;
+    /** Paho's QoS 2 receive state, kept from one session's client to the next. */
+    private final ReceivedQos2 receivedQos2 = new ReceivedQos2();
     private final AckBatcher acks;
     private final Subscriptions subscriptions;
     private final ExecutorService listenerPool;
@@ -165,7 +167,7 @@ final class MqttConnection implements PahoSession.Events {
         PahoSession attempt = null;
         try {
             TlsContext tls = settings.useTls() ? TlsContext.build(settings, java.time.Clock.systemUTC()) : null;
-            attempt = new PahoSession(settings, tls, this);
+            attempt = new PahoSession(settings, tls, this, receivedQos2);
             session = attempt;
             warnAboutTls(tls);
             LOG.info("event=connecting connection={} brokers={} client_id={}", name(), settings.brokerUris(),

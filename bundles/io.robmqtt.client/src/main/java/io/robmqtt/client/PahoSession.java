@@ -12,7 +12,6 @@ import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,10 +56,12 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, Subscrip
 
     /**
      * @param tls the TLS context built for this attempt, or null without TLS
+     * @param received the QoS 2 messages received in earlier sessions and not yet released by the broker
      */
-    PahoSession(ConnectionSettings settings, TlsContext tls, Events events) throws MqttException {
+    PahoSession(ConnectionSettings settings, TlsContext tls, Events events, ReceivedQos2 received)
+            throws MqttException {
         this.tls = tls;
-        this.client = new MqttAsyncClient(settings.brokerUris().get(0), settings.clientId(), new MemoryPersistence());
+        this.client = new MqttAsyncClient(settings.brokerUris().get(0), settings.clientId(), received);
         this.events = events;
         this.window = new InflightWindow(settings.maxInflight());
         client.setCallback(this);

@@ -87,11 +87,7 @@ final class Database implements AutoCloseable {
         }
         thread = new Thread(this::runTasks, "robmqtt-store " + file.getFileName());
         thread.setDaemon(true);
-        thread.setUncaughtExceptionHandler((t, e) -> {
-            died = t.getName() + ": " + e;
-            LOG.error("event=thread_died file={} thread={} reason=\"{}\": the store no longer writes in the background; "
-                    + "/health/live answers 503 until the gateway is restarted", file, t.getName(), e, e);
-        });
+        thread.setUncaughtExceptionHandler(this::died);
         thread.start();
         LOG.info("event=store_opened file={} synchronous={} last_sequence={}", file, synchronous,
                 transaction.lastSequence());
@@ -105,6 +101,12 @@ final class Database implements AutoCloseable {
     String threadFailure() {
         String why = died;
         return why == null ? "" : why;
+    }
+
+    private void died(Thread thread, Throwable error) {
+        died = thread.getName() + ": " + error;
+        LOG.error("event=thread_died file={} thread={} reason=\"{}\": the store no longer writes in the background; "
+                + "/health/live answers 503 until the gateway is restarted", file, thread.getName(), error, error);
     }
 
     /**
@@ -152,7 +154,7 @@ final class Database implements AutoCloseable {
     private <T> CompletableFuture<T> enqueue(Work<T> work, Submission mode) {
         CompletableFuture<T> future = new CompletableFuture<>();
         if (closed) {
-            future.completeExceptionally(closedFailure());
+            future.completeExceptionally(SqliteErrors.closed(file));
             return future;
         }
         Task<T> task = new Task<>(work, future, mode, policy.now());
@@ -271,7 +273,7 @@ final class Database implements AutoCloseable {
             }
         }
         if (connectionClosed) {
-            batch.forEach(task -> task.future().completeExceptionally(closedFailure()));
+            batch.forEach(task -> task.future().completeExceptionally(SqliteErrors.closed(file)));
         } else if (!batch.isEmpty()) {
             runBatch(batch);
         }
@@ -311,14 +313,17 @@ final class Database implements AutoCloseable {
                 transaction.releaseSavepoint();
                 savepoint = false;
             }
-            long oldest = batch.stream().mapToLong(Task::submittedAt).min().orElseThrow();
+            long oldest = Long.MAX_VALUE;
+            for (Task<?> task : batch) {
+                oldest = Math.min(oldest, task.submittedAt());
+            }
             if (policy.batchRan(oldest, batch.size(), durable, mustCommit, Thread.currentThread() != thread)) {
                 commit();
             }
             ranEarly.forEach(ran -> complete(ran.task(), ran.result(), ran.refusal()));
         } catch (SQLException | RuntimeException e) {
-            if (!savepoint || !undoBatch(batch, awaitingBefore, failure(e))) {
-                abort(batch, failure(e));
+            if (!savepoint || !undoBatch(batch, awaitingBefore, SqliteErrors.failure(file, e))) {
+                abort(batch, SqliteErrors.failure(file, e));
             }
         }
     }
@@ -345,7 +350,7 @@ final class Database implements AutoCloseable {
         try {
             commit();
         } catch (SQLException | RuntimeException e) {
-            abort(List.of(), failure(e));
+            abort(List.of(), SqliteErrors.failure(file, e));
         }
     }
 
@@ -359,11 +364,6 @@ final class Database implements AutoCloseable {
         for (Ran ran : committed) {
             complete(ran.task(), ran.result(), ran.refusal());
         }
-    }
-
-    private StoreException failure(Exception e) {
-        return e instanceof SQLException sql ? SqliteErrors.storeFailure(file, sql)
-                : new StoreException("could not store in the database " + file + ": " + e, e);
     }
 
     /** Rolls the open transaction back and fails its work and the batch (work already told "done" stays so). */
@@ -396,10 +396,5 @@ final class Database implements AutoCloseable {
         } catch (SQLException e) {
             LOG.error("event=store_close_failed file={}: {}", file, SqliteErrors.describe(file, e));
         }
-    }
-
-    private StoreException closedFailure() {
-        return new StoreException("the store " + file + " is closed (robmqtt is stopping or reconfiguring); "
-                + "the message was not stored", null);
     }
 }

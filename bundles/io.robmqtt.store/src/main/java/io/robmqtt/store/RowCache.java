@@ -27,8 +27,9 @@ final class RowCache implements TransactionListener {
 
     @Override
     public void endOfBatch(Transaction tx) throws SQLException {
-        changes.write(tx);
-        connections.values().forEach(ConnectionMessages::closeOpenRows);
+        if (changes.write(tx)) { // a batch that changed nothing opened no row
+            connections.values().forEach(ConnectionMessages::closeOpenRows);
+        }
     }
 
     @Override

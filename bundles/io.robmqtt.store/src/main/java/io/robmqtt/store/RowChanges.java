@@ -41,10 +41,10 @@ final class RowChanges {
         row.persisted(false);
     }
 
-    /** Writes what this batch changed, inside its transaction. */
-    void write(Transaction tx) throws SQLException {
+    /** Writes what this batch changed, inside its transaction; false when it changed nothing. */
+    boolean write(Transaction tx) throws SQLException {
         if (changed.isEmpty()) {
-            return;
+            return false;
         }
         List<Long> deleted = new ArrayList<>();
         for (MessageRow row : changed) {
@@ -68,6 +68,7 @@ final class RowChanges {
             RowTable.delete(tx, deleted);
         }
         changed.clear();
+        return true;
     }
 
     void committed() {

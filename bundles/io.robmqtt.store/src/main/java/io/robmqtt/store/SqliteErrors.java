@@ -34,4 +34,16 @@ final class SqliteErrors {
         int primary = e.getErrorCode() & 0xff;
         return primary == SQLiteErrorCode.SQLITE_CORRUPT.code || primary == SQLiteErrorCode.SQLITE_NOTADB.code;
     }
+
+    /** A failure of work on the database, said with the file's name. */
+    static StoreException failure(Path file, Exception e) {
+        return e instanceof SQLException sql ? storeFailure(file, sql)
+                : new StoreException("could not store in the database " + file + ": " + e, e);
+    }
+
+    /** Work handed to a store that is closed. */
+    static StoreException closed(Path file) {
+        return new StoreException("the store " + file + " is closed (robmqtt is stopping or reconfiguring); "
+                + "the message was not stored", null);
+    }
 }
