@@ -178,7 +178,8 @@ class GatewayJarTest {
             Await.until("the gateway opened its store", Duration.ofSeconds(60),
                     () -> ChildProcesses.contains(dir.resolve("console.log"), "event=store_opened"));
             try (var console = new java.io.PrintWriter(gateway.getOutputStream(), true, StandardCharsets.UTF_8)) {
-                console.println("new java.util.ArrayList 200000000"); // 800 MB of references in a 64 MB heap
+                console.println("l = (new java.util.ArrayList)");
+                console.println("$l ensureCapacity 200000000"); // 800 MB of references in a 64 MB heap
                 assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).as("the JVM ended after running out of memory")
                         .isTrue();
             }

@@ -4,7 +4,6 @@ import static io.robmqtt.itest.ConnectionFixture.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.robmqtt.api.MqttPublisher;
-import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.testing.Await;
 import io.robmqtt.testing.Subscriber;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +45,7 @@ class PublishRateTest {
 
     @BeforeEach
     void start() throws Exception {
-        StoreFixture.configure(cm, properties());
+        StoreFixture.configure(cm, properties("max.queue.size", 100_000)); // the backlog fits
         subscriber = new Subscriber(broker.uri(), topic + "/#");
         connection = new ConnectionFixture(context, cm, properties("broker.uris", new String[] {broker.uri()},
                 "max.publish.rate", 200.0, "max.publish.burst", 20));
@@ -56,6 +55,7 @@ class PublishRateTest {
     void stop() throws Exception {
         connection.close();
         subscriber.close();
+        StoreFixture.configure(cm, properties());
     }
 
     /** Messages per second arriving at the subscriber over {@code window}. */
@@ -78,8 +78,8 @@ class PublishRateTest {
         for (int i = 0; i < BACKLOG; i++) {
             String payload = "m" + i;
             payloads.add(payload);
-            accepted.add(mqtt.publishAsync(new OutgoingMessage(topic + "/t", payload.getBytes(StandardCharsets.UTF_8),
-                    1, false, 5)).toCompletableFuture());
+            accepted.add(mqtt.publishAsync(topic + "/t", payload.getBytes(StandardCharsets.UTF_8), 1, false, 5)
+                    .toCompletableFuture());
         }
         CompletableFuture.allOf(accepted.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         Await.until("the drain has started", Duration.ofSeconds(20), () -> subscriber.received().size() > 100);

@@ -6,11 +6,14 @@ import io.robmqtt.api.store.InflightStore;
 import io.robmqtt.api.store.OfflineQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,8 @@ final class MqttConnection implements PahoSession.Events {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     /** Events as structured records (the original's log_event); the logging bundle writes them as JSON lines. */
     private static final Logger EVENTS = LoggerFactory.getLogger("robmqtt.events");
+    /** How long a shutdown waits for the clean disconnect. */
+    private static final long STOP_WAIT_MILLIS = 30_000;
 
     private final OfflineQueue queue;
     private final InflightStore inflight;
@@ -44,7 +49,7 @@ final class MqttConnection implements PahoSession.Events {
     private volatile ConnectionSettings settings;
     private volatile BackoffSchedule backoff;
     // lifecycle thread only
-    private PahoSession session;
+    private volatile PahoSession session; // read by shutdown() once the lifecycle thread has ended
     private ScheduledFuture<?> nextAttempt;
     private boolean running;
     private boolean everConnected;
@@ -146,17 +151,64 @@ final class MqttConnection implements PahoSession.Events {
         }, lifecycle);
     }
 
-    /** Disconnects cleanly and releases every thread. */
+    /**
+     * Disconnects cleanly and releases every thread, also when called on an interrupted thread (a framework that
+     * stops on SIGINT, Kura's shutdown): the clean disconnect still runs, and whatever session the lifecycle thread
+     * could not end in time is closed here, so that no Paho thread outlives the connection. The interrupt is kept.
+     */
     void shutdown() {
+        boolean interrupted = Thread.interrupted();
         try {
-            stop().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("event=shutdown_slow connection={} reason=\"{}\"", name(), e.toString());
+            interrupted |= awaitUninterruptibly(stop(), STOP_WAIT_MILLIS);
+        } catch (RejectedExecutionException e) {
+            // the lifecycle thread is gone already: the session, if any, is closed below
+        }
+        lifecycle.shutdown();
+        interrupted |= awaitTermination(lifecycle, 5_000);
+        PahoSession left = session; // the lifecycle thread has ended: its fields are ours now
+        if (left != null) {
+            session = null;
+            left.disconnect();
+            LOG.warn("event=disconnected connection={} reason=\"closed at shutdown, the clean stop did not finish\"",
+                    name());
         }
         lifecycle.shutdownNow();
         drain.shutdown();
         acks.flush();
         listenerPool.shutdown();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for {@code stage} up to {@code millis}, through interrupts; true if one came. */
+    private boolean awaitUninterruptibly(CompletableFuture<Void> stage, long millis) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (true) {
+            try {
+                stage.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("event=shutdown_slow connection={} reason=\"{}\"", name(), e.toString());
+                return interrupted;
+            }
+        }
+    }
+
+    private static boolean awaitTermination(ExecutorService executor, long millis) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!executor.isTerminated() && System.nanoTime() < deadline) {
+            try {
+                executor.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        return interrupted;
     }
 
     private void attempt() {

@@ -1,0 +1,78 @@
+package io.robmqtt.itest;
+
+import static io.robmqtt.itest.ConnectionFixture.properties;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.robmqtt.testing.Await;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+
+/**
+ * Stopping never leaves a Paho thread behind: Paho's "MQTT Ping" timer thread is not a daemon, so one left
+ * running keeps the JVM alive after the framework stopped.
+ */
+class StopTest {
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
+
+    @InjectBundleContext
+    BundleContext context;
+
+    @InjectService(timeout = 30_000)
+    ConfigurationAdmin cm;
+
+    private static List<String> pahoThreadsOf(String clientId) {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(name -> name.startsWith("MQTT") && name.contains(clientId)).toList();
+    }
+
+    private Bundle clientBundle() {
+        for (Bundle bundle : context.getBundles()) {
+            if ("io.robmqtt.client".equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        throw new AssertionError("no io.robmqtt.client bundle");
+    }
+
+    @Test
+    void aConnectionStoppedOnAnInterruptedThreadStillDisconnectsAndLeavesNoPahoThread() throws Exception {
+        StoreFixture.configure(cm, properties());
+        try (ConnectionFixture c = new ConnectionFixture(context, cm,
+                properties("broker.uris", new String[] {broker.uri()}))) {
+            c.awaitConnected();
+            assertThat(pahoThreadsOf(c.clientId)).as("Paho's threads while connected").isNotEmpty();
+            Bundle client = clientBundle();
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            Thread stopper = new Thread(() -> {
+                Thread.currentThread().interrupt(); // as a framework stopped by SIGINT, or Kura's shutdown, may be
+                try {
+                    client.stop(); // SCR deactivates the connection on this thread
+                    outcome.set(Thread.currentThread().isInterrupted());
+                } catch (Exception | Error e) {
+                    outcome.set(e);
+                }
+            }, "itest-interrupted-stopper");
+            stopper.start();
+            try {
+                stopper.join(60_000);
+                assertThat(outcome.get()).as("the bundle stopped, and the caller's interrupt was kept")
+                        .isEqualTo(true);
+                Await.until("no Paho thread of " + c.clientId + " is left", Duration.ofSeconds(10),
+                        () -> pahoThreadsOf(c.clientId).isEmpty(), () -> pahoThreadsOf(c.clientId).toString());
+            } finally {
+                if (client.getState() != Bundle.ACTIVE) {
+                    client.start();
+                }
+            }
+        }
+    }
+}
