@@ -34,7 +34,29 @@ final class DatabaseFile {
 
     private DatabaseFile() {}
 
+    /** What every SQLite database file starts with. */
+    private static final byte[] HEADER = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The configured {@code db.path} as a file path, refused unless it is a plain file path: SQLite would take an
+     * empty path or {@code :memory:} for a database that vanishes with the process, a {@code file:} URI or a
+     * {@code ?} for options (such as {@code synchronous=OFF}) that undo the durability robmqtt promises.
+     */
+    static Path path(String configured) {
+        String p = configured == null ? "" : configured.trim();
+        if (p.isEmpty() || p.equals(":memory:") || p.startsWith("file:") || p.indexOf('?') >= 0) {
+            throw new IllegalArgumentException("db.path is '" + configured + "'; it must be a plain file path (not "
+                    + "empty, not :memory:, no file: URI, no '?' options): the queue must live in a file on disk");
+        }
+        Path path = Path.of(p);
+        if (Files.isDirectory(path)) {
+            throw new IllegalArgumentException("db.path " + path + " is a directory; it must name a database file");
+        }
+        return path;
+    }
+
     static Opened open(Path file, Synchronous synchronous, Clock clock) {
+        refuseForeignFile(file);
         createOwnerOnly(file);
         try {
             return new Opened(openChecked(file, synchronous), false);
@@ -51,6 +73,27 @@ final class DatabaseFile {
             return new Opened(openChecked(file, synchronous), true);
         } catch (SQLException e) {
             throw SqliteErrors.storeFailure(file, e);
+        }
+    }
+
+    /**
+     * A file that exists and is not a SQLite database (a typo pointing at some other file) is a configuration
+     * error, and the file is left alone: only a SQLite file that fails its checks is moved aside as corrupt.
+     */
+    private static void refuseForeignFile(Path file) {
+        byte[] start = new byte[HEADER.length];
+        int read;
+        try (var in = Files.newInputStream(file)) {
+            read = in.readNBytes(start, 0, start.length);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return; // a new database
+        } catch (IOException e) {
+            throw new StoreException("could not read the database file " + file + ": " + e, e);
+        }
+        if (read > 0 && !java.util.Arrays.equals(start, HEADER)) {
+            throw new StoreException("db.path " + file.toAbsolutePath() + " is not a SQLite database (it does not "
+                    + "start with SQLite's header); robmqtt leaves it as it is: set db.path to the database file, or "
+                    + "to a new path", null);
         }
     }
 
@@ -73,11 +116,31 @@ final class DatabaseFile {
                 }
             }
             Schema.create(statement);
+            checkDurable(file, statement, synchronous);
             connection.setAutoCommit(false);
             return connection;
         } catch (SQLException | RuntimeException e) {
             closeAfterFailure(connection, e);
             throw e;
+        }
+    }
+
+    /** The database must be a file, with the configured synchronous mode, whatever the path or driver made of it. */
+    private static void checkDurable(Path file, Statement statement, Synchronous synchronous) throws SQLException {
+        try (ResultSet main = statement.executeQuery("PRAGMA database_list")) {
+            String path = main.next() ? main.getString("file") : null;
+            if (path == null || path.isEmpty()) {
+                throw new StoreException("db.path " + file + " opened a temporary or in-memory database, not a file",
+                        null);
+            }
+        }
+        int expected = synchronous == Synchronous.FULL ? 2 : 1;
+        try (ResultSet mode = statement.executeQuery("PRAGMA synchronous")) {
+            int actual = mode.next() ? mode.getInt(1) : -1;
+            if (actual != expected) {
+                throw new StoreException("the database " + file + " runs with synchronous=" + actual + " where "
+                        + "db.synchronous " + synchronous + " needs " + expected, null);
+            }
         }
     }
 

@@ -59,6 +59,7 @@ public class SqliteStore {
         QueueLimits nextLimits;
         try {
             nextLimits = QueueLimits.from(next);
+            DatabaseFile.path(next.db_path());
         } catch (IllegalArgumentException e) {
             LOG.error("event=config_refused pid={} reason=\"{}\": the store keeps its previous settings",
                     StoreConfig.PID, e.getMessage());
@@ -189,7 +190,7 @@ public class SqliteStore {
 
     /** Opens the file of {@code settings}, first moving into it the messages of {@code previous}, if any. */
     private OpenFile open(StoreConfig settings, Path previous) {
-        Path path = Path.of(settings.db_path());
+        Path path = DatabaseFile.path(settings.db_path());
         DatabaseFile.Opened opened = DatabaseFile.open(path, settings.db_synchronous(), clock);
         if (previous != null) {
             try {

@@ -63,7 +63,8 @@ class SqliteStoreTest {
     @Test
     void aCorruptFileIsMovedAsideNeverDeletedAndAFreshOneUsed() throws Exception {
         Path db = dir.resolve("robmqtt.db");
-        byte[] garbage = "this is not a SQLite database, just bytes on a flash card".repeat(100)
+        // a SQLite file by its header, the rest of it damaged
+        byte[] garbage = ("SQLite format 3\0" + "pages damaged on a flash card".repeat(100))
                 .getBytes(StandardCharsets.UTF_8);
         Files.write(db, garbage);
 
@@ -78,6 +79,41 @@ class SqliteStoreTest {
             assertThat(Files.readAllBytes(aside)).isEqualTo(garbage);
         }
         assertThat(queue.peek(C, 10)).extracting(m -> m.message().topic()).containsExactly("after-recovery");
+    }
+
+    @Test
+    void aPathToAFileThatIsNotADatabaseIsAConfigurationErrorAndTheFileIsLeftAlone() throws Exception {
+        Path typo = Files.writeString(dir.resolve("logback.xml"), "<configuration/>\n");
+        assertThatThrownBy(() -> open(new StoreSettings(typo))).isInstanceOf(StoreException.class)
+                .hasMessageContaining("is not a SQLite database");
+        assertThat(Files.readString(typo)).isEqualTo("<configuration/>\n");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("logback.xml");
+        }
+    }
+
+    @Test
+    void onlyAPlainFilePathIsADatabasePath() {
+        for (String path : new String[] {"", ":memory:", "file:x.db?mode=memory", "x.db?synchronous=OFF"}) {
+            assertThatThrownBy(() -> DatabaseFile.path(path)).as(path).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("it must be a plain file path");
+        }
+        assertThatThrownBy(() -> DatabaseFile.path(dir.toString())).hasMessageContaining("is a directory");
+        SqliteStore store = open(new StoreSettings(dir.resolve("kept.db")));
+        store.modified(new StoreSettings(dir.resolve("kept.db")).withPath(Path.of(":memory:")));
+        assertThat(currentFile(store)).as("the refused path changed nothing").isEqualTo(dir.resolve("kept.db"));
+    }
+
+    @Test
+    void theDatabaseRunsWithTheConfiguredDurability() {
+        SqliteStore store = open(new StoreSettings(dir.resolve("durable.db")));
+        int synchronous = store.call(C, (tx, messages) -> {
+            try (Statement s = tx.connection().createStatement(); var rs = s.executeQuery("PRAGMA synchronous")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+        assertThat(synchronous).as("FULL").isEqualTo(2);
     }
 
     @Test
