@@ -50,6 +50,9 @@ class GatewayJarTest {
             Await.until("the store opened the configured database", Duration.ofSeconds(20),
                     () -> Files.exists(dir.resolve("data/robmqtt.db")));
             assertThat(dir.resolve("mqtt_client.db")).as("no database at the default path").doesNotExist();
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    dir.resolve("run/felix-cache")))).as("the framework storage, with ConfigAdmin's files")
+                    .isEqualTo("rwx------");
             String store = "http://127.0.0.1:" + http + "/system/console/configMgr/io.robmqtt.store";
             assertThat(status(store, "admin")).as("admin/admin is refused").isEqualTo(401);
             String form = get(store, password);

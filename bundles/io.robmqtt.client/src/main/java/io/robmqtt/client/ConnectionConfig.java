@@ -136,6 +136,12 @@ public @interface ConnectionConfig {
                     + "durably in the queue. Applies at once.", min = "0")
     double max_publish_rate() default 0.0;
 
+    @AttributeDefinition(name = "Listener capacity",
+            description = "Most received messages waiting for one listener. QoS 0 messages beyond it are dropped and "
+                    + "counted (dropped, reason lane_full); QoS 1 and 2 messages wait unacknowledged, bounded by the "
+                    + "broker's inflight window for this client.", min = "1")
+    int listener_capacity() default 1000;
+
     @AttributeDefinition(name = "Maximum publish burst",
             description = "Most messages sent at once after a quiet spell, above the rate; 0 for one second's "
                     + "worth of the rate.", min = "0")

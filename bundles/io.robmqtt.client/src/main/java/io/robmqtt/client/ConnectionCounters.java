@@ -16,6 +16,8 @@ final class ConnectionCounters {
     final LongAdder listenerFailures = new LongAdder();
     /** Received messages that no listener claimed, acknowledged and dropped. */
     final LongAdder droppedNoListener = new LongAdder();
+    /** Received QoS 0 messages dropped because their listener already had listener.capacity waiting. */
+    final LongAdder droppedLaneFull = new LongAdder();
     volatile String lastConnectError = "";
     /** Which thread of the connection died of an error, and of what; empty while none did. */
     volatile String threadFailure = "";

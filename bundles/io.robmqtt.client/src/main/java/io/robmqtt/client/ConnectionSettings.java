@@ -19,7 +19,7 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
         int certExpiryWarnDays, String username, String password, double minBackoff,
         double maxBackoff, int keepalive, int connectTimeout, boolean cleanSession, String willTopic,
         byte[] willPayload, int willQos, boolean willRetain, int maxInflight, double listenerWaitSeconds,
-        double maxPublishRate, int maxPublishBurst) {
+        double maxPublishRate, int maxPublishBurst, int listenerCapacity) {
 
     /** Validates and converts configuration properties; {@code environment} supplies unset ones. */
     static ConnectionSettings from(Map<String, ?> properties, Map<String, String> environment) {
@@ -41,7 +41,7 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
                 c.username(), c.password(), c.min_backoff(), c.max_backoff(), c.keepalive(),
                 c.connect_timeout(), c.clean_session(), c.will_topic(),
                 c.will_payload().getBytes(StandardCharsets.UTF_8), c.will_qos(), c.will_retain(), c.max_inflight(),
-                c.listener_wait_seconds(), c.max_publish_rate(), c.max_publish_burst());
+                c.listener_wait_seconds(), c.max_publish_rate(), c.max_publish_burst(), c.listener_capacity());
         settings.validate();
         return settings;
     }
@@ -127,6 +127,7 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
         require(maxPublishRate >= 0 && Double.isFinite(maxPublishRate),
                 "max.publish.rate is " + maxPublishRate + "; it must be 0 (no limit) or more messages per second");
         require(maxPublishBurst >= 0, "max.publish.burst is " + maxPublishBurst + "; it must be at least 0");
+        require(listenerCapacity >= 1, "listener.capacity is " + listenerCapacity + "; it must be at least 1");
         require(maxInflight >= 1 && maxInflight <= 65_535,
                 "max.inflight is " + maxInflight + "; it must be from 1 to 65535");
         require(willTopic.isEmpty() || (willTopic.indexOf('+') < 0 && willTopic.indexOf('#') < 0),

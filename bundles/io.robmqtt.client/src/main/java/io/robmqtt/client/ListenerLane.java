@@ -53,6 +53,11 @@ final class ListenerLane {
         return left;
     }
 
+    /** Messages waiting for the listener, not counting one it runs now. */
+    synchronized int waiting() {
+        return pending.size();
+    }
+
     void submit(Inbound message) {
         boolean start;
         synchronized (this) {

@@ -67,7 +67,7 @@ final class MqttConnection implements PahoSession.Events {
         this.acks = new AckBatcher(inflight, name, lifecycle);
         this.listenerPool = Executors.newCachedThreadPool(threads.named("robmqtt-listener-" + name));
         this.subscriptions = new Subscriptions(name, listenerPool, counters, lifecycle, System::nanoTime,
-                () -> this.settings.listenerWaitSeconds());
+                () -> this.settings.listenerWaitSeconds(), () -> this.settings.listenerCapacity());
         this.drain = new Drain(name, queue, inflight, router, acks, counters, rate,
                 threads.scheduled("robmqtt-drain-" + name));
         this.publishing = new PublishPath(name, queue, inflight, router, drain, handles, counters);

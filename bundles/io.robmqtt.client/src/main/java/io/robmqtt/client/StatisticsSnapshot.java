@@ -18,7 +18,8 @@ record StatisticsSnapshot(boolean connected, double currentBackoffSeconds, Queue
         return new StatisticsSnapshot(connected, backoff, queue, inflight, tls, subscriptions, c.published.sum(),
                 c.acknowledged.sum(), c.queued.sum(), c.evicted.sum(), c.rejected.sum(), c.resent.sum(),
                 c.reconnects.sum(), c.connectFailures.sum(), c.received.sum(), c.listenerFailures.sum(),
-                Map.of(Subscriptions.NO_LISTENER, c.droppedNoListener.sum()), throttledSeconds,
+                Map.of(Subscriptions.NO_LISTENER, c.droppedNoListener.sum(), Subscriptions.LANE_FULL,
+                        c.droppedLaneFull.sum()), throttledSeconds,
                 c.threadFailure.isEmpty() ? queue.storeFailure() : c.threadFailure, c.lastConnectError,
                 c.certificateWarning);
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
 final class Subscriptions {
     /** The reason under which messages that no listener claimed are counted as dropped. */
     static final String NO_LISTENER = "no_listener";
+    /** The reason under which QoS 0 messages beyond a listener's capacity are counted as dropped. */
+    static final String LANE_FULL = "lane_full";
     private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
     /** Topics of dropped messages that are logged once each; past this many, drops are only counted. */
     private static final int LOGGED_TOPICS = 1_000;
@@ -66,6 +69,7 @@ final class Subscriptions {
     private final ScheduledExecutorService timer;
     private final LongSupplier nanoTime;
     private final DoubleSupplier waitSeconds;
+    private final IntSupplier capacity;
     private final List<Registration> registrations = new ArrayList<>();
     private final Map<MessageListener, ListenerLane> lanes = new IdentityHashMap<>();
     /** Broker filter to the QoS it is subscribed with. */
@@ -82,15 +86,18 @@ final class Subscriptions {
     /**
      * @param timer runs the end of each wait
      * @param waitSeconds how long unclaimed messages are held ({@code listener.wait.seconds}), read at each use
+     * @param capacity how many messages may wait for one listener ({@code listener.capacity}): QoS 0 beyond it is
+     *     dropped; QoS 1 and 2 wait unacknowledged, so the broker's inflight window bounds them
      */
     Subscriptions(String connection, ExecutorService pool, ConnectionCounters counters, ScheduledExecutorService timer,
-            LongSupplier nanoTime, DoubleSupplier waitSeconds) {
+            LongSupplier nanoTime, DoubleSupplier waitSeconds, IntSupplier capacity) {
         this.connection = connection;
         this.pool = pool;
         this.counters = counters;
         this.timer = timer;
         this.nanoTime = nanoTime;
         this.waitSeconds = waitSeconds;
+        this.capacity = capacity;
         this.startupUntil = nanoTime.getAsLong() + waitNanos();
     }
 
@@ -221,6 +228,17 @@ final class Subscriptions {
     /** Hands the message to the listeners it matches, or holds it; false when it must be dropped. */
     private boolean route(Inbound inbound) {
         List<ListenerLane> targets = lanesFor(inbound.topic);
+        if (!targets.isEmpty() && inbound.message.getQos() == 0) {
+            int before = targets.size();
+            int limit = capacity.getAsInt();
+            targets.removeIf(lane -> lane.waiting() >= limit); // an unbounded flood of QoS 0 must not fill the heap
+            if (targets.size() < before) {
+                counters.droppedLaneFull.add(before - targets.size());
+                if (targets.isEmpty()) {
+                    return true; // dropped for every listener, and counted; QoS 0 needs no acknowledgement
+                }
+            }
+        }
         if (!targets.isEmpty()) {
             inbound.handedTo(targets.size());
             targets.forEach(lane -> lane.submit(inbound)); // queued only: listeners run on the pool, unlocked

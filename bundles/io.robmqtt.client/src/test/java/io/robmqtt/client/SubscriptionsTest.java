@@ -29,8 +29,9 @@ class SubscriptionsTest {
     private final Pool pool = new Pool();
     private final ConnectionCounters counters = new ConnectionCounters();
     private final ScheduledExecutorService timer = new ScheduledThreadPoolExecutor(1); // its sweeps come far later
+    private int capacity = 1_000;
     private final Subscriptions subscriptions = new Subscriptions("test", pool, counters, timer, () -> now,
-            () -> waitSeconds);
+            () -> waitSeconds, () -> capacity);
     private final Broker broker = new Broker();
     private int id;
 
@@ -257,6 +258,23 @@ class SubscriptionsTest {
         later(WAIT);
         assertThat(broker.acked).isEmpty();
         assertThat(dropped()).as("not dropped: the broker sends it again").isZero();
+    }
+
+    @Test
+    void qos0BeyondAListenersCapacityIsDroppedAndCountedWhileQos1WaitsUnacknowledged() {
+        capacity = 2;
+        subscriptions.sessionStarted(broker);
+        Recorder slow = new Recorder();
+        subscriptions.add("rx/#", slow, 1);
+        for (int i = 0; i < 5; i++) {
+            arrive("rx/" + i, "q0-" + i, 0); // the pool does not run: the listener is stuck
+        }
+        arrive("rx/q1", "q1", 1);
+        assertThat(counters.droppedLaneFull.sum()).isEqualTo(3);
+        pool.runAll();
+        assertThat(slow.got).containsExactly("q0-0", "q0-1", "q1");
+        assertThat(broker.acked).contains("q1");
+        assertThat(dropped()).as("no listener is missing").isZero();
     }
 
     @Test
