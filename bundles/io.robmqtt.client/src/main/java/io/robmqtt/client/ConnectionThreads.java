@@ -38,7 +38,7 @@ final class ConnectionThreads {
 
     /** One thread running tasks in turn, now or later; a task that fails is reported, not swallowed. */
     ScheduledExecutorService scheduled(String name) {
-        return new ScheduledThreadPoolExecutor(1, named(name)) {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, named(name)) {
             @Override
             protected void afterExecute(Runnable task, Throwable thrown) {
                 super.afterExecute(task, thrown);
@@ -53,6 +53,8 @@ final class ConnectionThreads {
                 }
             }
         };
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a pending sweep or retry ends with it
+        return executor;
     }
 
     private void failed(String thread, Throwable cause) {

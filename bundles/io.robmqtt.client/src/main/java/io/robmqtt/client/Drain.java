@@ -148,7 +148,14 @@ final class Drain {
             if (allowed == 0) {
                 return; // the session ended while held back
             }
-            List<StoredMessage> batch = queue.moveToInflight(name, allowed);
+            List<StoredMessage> batch;
+            try {
+                batch = queue.moveToInflight(name, allowed);
+            } catch (RuntimeException e) {
+                s.window().release(allowed); // nothing was moved: a retry must find its permits and tokens
+                rate.giveBack(allowed);
+                throw e;
+            }
             s.window().release(allowed - batch.size());
             rate.giveBack(allowed - batch.size());
             if (batch.isEmpty()) {

@@ -254,8 +254,8 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, Subscrip
 
     @Override
     public void ack(MqttMessage message) {
-        if (message.getQos() == 0) {
-            return;
+        if (message.getQos() == 0 || closed) {
+            return; // a closed session's client is gone: the broker sends the message again
         }
         try {
             client.messageArrivedComplete(message.getId(), message.getQos());

@@ -22,14 +22,16 @@ final class ReceivedQos2 implements MqttClientPersistence {
 
     private final Map<String, MqttPersistable> received = new ConcurrentHashMap<>();
     private final Map<String, MqttPersistable> session = new ConcurrentHashMap<>();
-    private volatile String clientId;
+    /** The client id and broker the kept messages belong to. */
+    private volatile String owner;
 
     @Override
     public void open(String clientId, String serverUri) {
         session.clear();
-        if (!clientId.equals(this.clientId)) {
-            received.clear(); // another client's session at the broker
-            this.clientId = clientId;
+        String next = clientId + " at " + serverUri;
+        if (!next.equals(owner)) {
+            received.clear(); // another client's session, or another broker's
+            owner = next;
         }
     }
 

@@ -81,7 +81,11 @@ final class Subscriptions {
     /** Until when messages that match no filter at all are held, for listeners that register after start-up. */
     private final long startupUntil;
     private Link session;
+    /** The session that ended last: what still arrives from it, or comes back from a lane, is not held. */
+    private Link ended;
     private ScheduledFuture<?> sweep;
+    /** When the scheduled sweep runs (the clock's nanoseconds). */
+    private long sweepAt;
 
     /**
      * @param timer runs the end of each wait
@@ -200,6 +204,7 @@ final class Subscriptions {
         if (session == s) {
             session = null;
         }
+        ended = s;
         held.removeIf(inbound -> inbound.session == s);
     }
 
@@ -243,6 +248,9 @@ final class Subscriptions {
             inbound.handedTo(targets.size());
             targets.forEach(lane -> lane.submit(inbound)); // queued only: listeners run on the pool, unlocked
             return true;
+        }
+        if (inbound.session == ended) {
+            return true; // its session ended: the broker sends it again in the next one
         }
         if (inbound.message.getQos() > 0 && waiting(inbound.topic, nanoTime.getAsLong())) {
             held.add(inbound);
@@ -297,10 +305,12 @@ final class Subscriptions {
             counters.listenerFailures.increment();
             LOG.warn("event=listener_failed connection={} topic={} listener={} reason=\"{}\": the message is "
                     + "acknowledged all the same", connection, inbound.topic, lane.owner(), e.toString(), e);
-        }
-        inbound.taken();
-        if (inbound.done()) {
-            inbound.session.ack(inbound.message);
+        } finally {
+            // taken, even by a listener that threw an Error (which goes on to end this thread): not redelivered
+            inbound.taken();
+            if (inbound.done()) {
+                inbound.session.ack(inbound.message);
+            }
         }
     }
 
@@ -367,9 +377,6 @@ final class Subscriptions {
 
     /** Makes sure a sweep runs when the earliest wait ends; called with the lock held. */
     private void scheduleSweep() {
-        if (sweep != null) {
-            return;
-        }
         long now = nanoTime.getAsLong();
         long next = Long.MAX_VALUE;
         if (!held.isEmpty() && startupUntil - now > 0) {
@@ -381,10 +388,14 @@ final class Subscriptions {
         if (!held.isEmpty() && next == Long.MAX_VALUE) {
             next = 0; // held messages whose wait is over
         }
-        if (next == Long.MAX_VALUE) {
-            return;
+        if (next == Long.MAX_VALUE || (sweep != null && sweepAt - (now + next) <= 0)) {
+            return; // nothing to wait for, or a sweep comes soon enough
+        }
+        if (sweep != null) {
+            sweep.cancel(false);
         }
         try {
+            sweepAt = now + next;
             sweep = timer.schedule(this::sweep, next, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // the connection is shutting down: held messages are not acknowledged, the broker keeps them

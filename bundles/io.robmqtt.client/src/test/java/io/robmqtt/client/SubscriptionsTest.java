@@ -1,6 +1,7 @@
 package io.robmqtt.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.robmqtt.api.MessageListener;
 import io.robmqtt.api.Subscription;
@@ -247,6 +248,18 @@ class SubscriptionsTest {
         assertThat(broker.acked).containsExactly("m1");
         assertThat(counters.listenerFailures.sum()).isEqualTo(1);
         assertThat(dropped()).isZero();
+    }
+
+    @Test
+    void aListenerThatThrowsAnErrorHasTakenItsMessageToo() {
+        subscriptions.sessionStarted(broker);
+        subscriptions.add("rx/#", (topic, payload, qos, retain) -> {
+            throw new AssertionError("a bug that ends the thread it runs on");
+        }, 1);
+        arrive("rx/1", "m1", 1);
+        assertThatThrownBy(pool::runAll).isInstanceOf(AssertionError.class);
+        assertThat(broker.acked).as("acknowledged, not left to block a broker slot until the next session")
+                .containsExactly("m1");
     }
 
     @Test

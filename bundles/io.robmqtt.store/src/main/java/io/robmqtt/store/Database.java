@@ -295,6 +295,7 @@ final class Database implements AutoCloseable {
             for (Task<?> task : batch) {
                 Object result = null;
                 Throwable refusal = null;
+                transaction.unitReadUncommitted(); // each unit starts unmarked
                 try {
                     result = task.work().run(transaction);
                 } catch (QueueFullException e) {

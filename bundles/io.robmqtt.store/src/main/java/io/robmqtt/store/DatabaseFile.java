@@ -78,7 +78,9 @@ final class DatabaseFile {
 
     /**
      * A file that exists and is not a SQLite database (a typo pointing at some other file) is a configuration
-     * error, and the file is left alone: only a SQLite file that fails its checks is moved aside as corrupt.
+     * error, and the file is left alone: only a SQLite file that fails its checks is moved aside as corrupt. A file
+     * whose first bytes are zeros (a torn or wiped first page) or that has a write-ahead log beside it was a
+     * database: that is damage, not a typo.
      */
     private static void refuseForeignFile(Path file) {
         byte[] start = new byte[HEADER.length];
@@ -90,7 +92,9 @@ final class DatabaseFile {
         } catch (IOException e) {
             throw new StoreException("could not read the database file " + file + ": " + e, e);
         }
-        if (read > 0 && !java.util.Arrays.equals(start, HEADER)) {
+        boolean zeroed = java.util.Arrays.equals(start, new byte[HEADER.length]); // a torn or wiped first page
+        boolean logBeside = Files.exists(file.resolveSibling(file.getFileName() + "-wal"));
+        if (read > 0 && !java.util.Arrays.equals(start, HEADER) && !zeroed && !logBeside) {
             throw new StoreException("db.path " + file.toAbsolutePath() + " is not a SQLite database (it does not "
                     + "start with SQLite's header); robmqtt leaves it as it is: set db.path to the database file, or "
                     + "to a new path", null);

@@ -66,7 +66,7 @@ public class SqliteStore {
             return;
         }
         limits = nextLimits;
-        boolean moved = !Path.of(next.db_path()).equals(Path.of(config.db_path()));
+        boolean moved = !samePath(DatabaseFile.path(next.db_path()), DatabaseFile.path(config.db_path()));
         if ((moved || next.db_synchronous() != config.db_synchronous()) && !reopen(next, moved)) {
             return;
         }
@@ -74,6 +74,17 @@ public class SqliteStore {
         LOG.info("event=store_configured max_queue_size={} max_queue_bytes={} max_payload_bytes={} "
                 + "min_free_disk_bytes={}", nextLimits.maxQueueSize(), nextLimits.maxQueueBytes(),
                 nextLimits.maxPayloadBytes(), nextLimits.minFreeDiskBytes());
+    }
+
+    private static boolean samePath(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        try {
+            return java.nio.file.Files.exists(a) && java.nio.file.Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     @Deactivate

@@ -93,6 +93,24 @@ class SqliteStoreTest {
     }
 
     @Test
+    void aDatabaseWhoseFirstPageWasWipedIsDamageAndMovedAside() throws Exception {
+        Path db = Files.write(dir.resolve("wiped.db"), new byte[8192]);
+        SqliteStore store = open(new StoreSettings(db));
+        assertThat(store.recoveredCorruptFiles()).isEqualTo(1);
+    }
+
+    @Test
+    void anUpdateThatNamesTheSameFileAnotherWayMovesNothing() {
+        StoreSettings settings = new StoreSettings(dir.resolve("same.db"));
+        SqliteStore store = open(settings);
+        SqliteOfflineQueue queue = new SqliteOfflineQueue(store, Clock.systemUTC());
+        queue.enqueue(C, message("a", 5));
+        queue.enqueue(C, message("b", 5));
+        store.modified(settings.copy().withPath(dir.resolve("sub").resolve("..").resolve("same.db")));
+        assertThat(queue.peek(C, 10)).extracting(m -> m.message().topic()).containsExactly("a", "b");
+    }
+
+    @Test
     void onlyAPlainFilePathIsADatabasePath() {
         for (String path : new String[] {"", ":memory:", "file:x.db?mode=memory", "x.db?synchronous=OFF"}) {
             assertThatThrownBy(() -> DatabaseFile.path(path)).as(path).isInstanceOf(IllegalArgumentException.class)
