@@ -10,13 +10,13 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
  * for a listener or dropped.
  */
 final class Inbound {
-    final Subscriptions.Link session;
+    final BrokerLink session;
     final String topic;
     final MqttMessage message;
     private final AtomicInteger remaining = new AtomicInteger();
     private final AtomicBoolean taken = new AtomicBoolean();
 
-    Inbound(Subscriptions.Link session, String topic, MqttMessage message) {
+    Inbound(BrokerLink session, String topic, MqttMessage message) {
         this.session = session;
         this.topic = topic;
         this.message = message;

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Paho's automatic reconnect is never used (it does not retry a failed first connect, its delay is static and
  * shared by every client in the JVM, and it has no jitter).
  */
-final class PahoSession implements MqttCallbackExtended, Router.Target, Subscriptions.Link {
+final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLink {
     private static final Logger LOG = LoggerFactory.getLogger(PahoSession.class);
     private static final long QUIESCE_MILLIS = 1_000;
     private static final long DISCONNECT_WAIT_MILLIS = 5_000;

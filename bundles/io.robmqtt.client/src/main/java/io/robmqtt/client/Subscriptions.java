@@ -3,13 +3,11 @@ package io.robmqtt.client;
 import io.robmqtt.api.MessageListener;
 import io.robmqtt.api.Subscription;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,18 +43,6 @@ final class Subscriptions {
     /** The reason under which QoS 0 messages beyond a listener's capacity are counted as dropped. */
     static final String LANE_FULL = "lane_full";
     private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
-    /** Topics of dropped messages that are logged once each; past this many, drops are only counted. */
-    private static final int LOGGED_TOPICS = 1_000;
-
-    /** What subscriptions need of a broker session. */
-    interface Link {
-        void subscribe(String filter, int qos);
-
-        void unsubscribe(String filter);
-
-        /** Acknowledges a received QoS 1 or 2 message; if the session is gone, the broker delivers it again. */
-        void ack(MqttMessage message);
-    }
 
     private record Registration(TopicFilter filter, int qos, ListenerLane lane) {}
 
@@ -77,12 +63,12 @@ final class Subscriptions {
     private final Map<String, Unclaimed> unclaimed = new LinkedHashMap<>();
     /** Messages no listener has claimed yet, in arrival order. */
     private final List<Inbound> held = new ArrayList<>();
-    private final Set<String> loggedTopics = new HashSet<>();
+    private final UnclaimedDrops drops;
     /** Until when messages that match no filter at all are held, for listeners that register after start-up. */
     private final long startupUntil;
-    private Link session;
+    private BrokerLink session;
     /** The session that ended last: what still arrives from it, or comes back from a lane, is not held. */
-    private Link ended;
+    private BrokerLink ended;
     private ScheduledFuture<?> sweep;
     /** When the scheduled sweep runs (the clock's nanoseconds). */
     private long sweepAt;
@@ -102,6 +88,7 @@ final class Subscriptions {
         this.nanoTime = nanoTime;
         this.waitSeconds = waitSeconds;
         this.capacity = capacity;
+        this.drops = new UnclaimedDrops(connection, counters);
         this.startupUntil = nanoTime.getAsLong() + waitNanos();
     }
 
@@ -163,7 +150,7 @@ final class Subscriptions {
                 }
             }
         }
-        unrouted.forEach(inbound -> drop(inbound, true));
+        unrouted.forEach(inbound -> drops.drop(inbound, true));
         LOG.info("event=unsubscribed connection={} filter={} listener={}{}", connection, filter,
                 registration.lane().owner(), waits ? " broker_subscription_kept_seconds=" + waitSeconds.getAsDouble()
                         : "");
@@ -191,7 +178,7 @@ final class Subscriptions {
     }
 
     /** A new session: every filter is subscribed again (cheap and safe even when the broker kept the session). */
-    synchronized void sessionStarted(Link s) {
+    synchronized void sessionStarted(BrokerLink s) {
         session = s;
         subscribed.forEach(s::subscribe);
         if (!subscribed.isEmpty()) {
@@ -200,7 +187,7 @@ final class Subscriptions {
     }
 
     /** Messages held from an ended session are gone with it: the broker sends them again in the next one. */
-    synchronized void sessionEnded(Link s) {
+    synchronized void sessionEnded(BrokerLink s) {
         if (session == s) {
             session = null;
         }
@@ -218,7 +205,7 @@ final class Subscriptions {
     }
 
     /** On Paho's thread: hands the message to each matching listener once, or holds it, or drops it. */
-    void dispatch(Link s, String topic, MqttMessage message) {
+    void dispatch(BrokerLink s, String topic, MqttMessage message) {
         counters.received.increment();
         Inbound inbound = new Inbound(s, topic, message);
         boolean routed;
@@ -226,7 +213,7 @@ final class Subscriptions {
             routed = route(inbound);
         }
         if (!routed) {
-            drop(inbound, true);
+            drops.drop(inbound, true);
         }
     }
 
@@ -356,23 +343,8 @@ final class Subscriptions {
                 connection, filter, count, waitSeconds.getAsDouble()));
         for (Inbound inbound : dropped) {
             boolean ofReleasedFilter = ended.stream().anyMatch(u -> u.filter().matches(inbound.topic));
-            drop(inbound, !ofReleasedFilter);
+            drops.drop(inbound, !ofReleasedFilter);
         }
-    }
-
-    /** Acknowledges and drops a message no listener claims; counted, and logged once per topic unless told not. */
-    private void drop(Inbound inbound, boolean log) {
-        inbound.session.ack(inbound.message);
-        counters.droppedNoListener.increment();
-        if (log && firstDropOf(inbound.topic)) {
-            LOG.warn("event=message_dropped connection={} topic={} qos={} reason=no_listener: no listener claims it "
-                    + "(later drops of this topic are counted, not logged)", connection, inbound.topic,
-                    inbound.message.getQos());
-        }
-    }
-
-    private synchronized boolean firstDropOf(String topic) {
-        return loggedTopics.size() < LOGGED_TOPICS && loggedTopics.add(topic);
     }
 
     /** Makes sure a sweep runs when the earliest wait ends; called with the lock held. */

@@ -42,7 +42,7 @@ class SubscriptionsTest {
     }
 
     /** A broker session that records what it is told. */
-    static final class Broker implements Subscriptions.Link {
+    static final class Broker implements BrokerLink {
         final List<String> subscribed = new ArrayList<>();
         final List<String> unsubscribed = new ArrayList<>();
         final List<String> acked = new ArrayList<>();

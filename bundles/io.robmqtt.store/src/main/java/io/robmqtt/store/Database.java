@@ -36,12 +36,6 @@ final class Database implements AutoCloseable {
     /** The most units of work run in one batch. */
     private static final int MAX_BATCH = 1_000;
 
-    /** Work run on the database thread, inside the current transaction. */
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Transaction transaction) throws SQLException;
-    }
-
     /** Work, its future, how it was submitted and when. */
     private record Task<T>(Work<T> work, CompletableFuture<T> future, Submission mode, long submittedAt) {}
 
