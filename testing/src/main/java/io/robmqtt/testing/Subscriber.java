@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -23,7 +25,29 @@ public final class Subscriber implements AutoCloseable {
     public Subscriber(String brokerUri, String filter) throws MqttException {
         this.filter = filter;
         client = new MqttClient(brokerUri, "test-sub-" + System.nanoTime(), new MemoryPersistence());
-        connect();
+        connectFirstTime();
+    }
+
+    /**
+     * Connects, trying again for up to 10 s when the broker drops the connection while it is made: a freshly
+     * started Moquette sometimes closes its first clients' connections (Paho reason 32109) a moment after accepting.
+     */
+    private void connectFirstTime() throws MqttException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                connect();
+                return;
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttException.REASON_CODE_CONNECTION_LOST || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                if (client.isConnected()) {
+                    client.disconnectForcibly(0, 1_000);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // a pause between tries
+            }
+        }
     }
 
     public void connect() throws MqttException {
