@@ -3,7 +3,6 @@ package io.robmqtt.store;
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.store.StoredMessage;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -11,7 +10,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,19 +19,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the store knows of one connection's messages: its queued rows by priority, oldest first; its inflight
- * messages (handed to the broker, not yet acknowledged) and the rows holding them; and its queue counters.
- * Loaded from the database when the connection is first used, then kept in step with it: every change is
- * made here, marked in {@link RowChanges}, and written at the end of the batch. Used only by work running on
+ * What the store knows of one connection's messages: the head of its queue by priority, oldest first; its
+ * inflight messages (handed to the broker, not yet acknowledged) and the rows holding them; and its queue
+ * counters. Made from the database when the connection is first used, then kept in step with it: every change
+ * is made here, marked in {@link RowChanges}, and written at the end of the batch. Used only by work running on
  * the database.
+ *
+ * <p>Memory does not grow with the queue. Of each priority's queued rows only a window at the head is kept (the
+ * rows' summaries, not their messages): at most {@value #WINDOW} rows after each batch. The rest is read a page
+ * at a time, in order, by the index on the rows' connection, priority and id, when the drain or an eviction
+ * reaches the end of the window. The counters come from SQL totals when the connection is first used.
  */
 final class ConnectionMessages {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionMessages.class);
     private static final int PRIORITIES = OutgoingMessage.MAX_PRIORITY + 1;
+    /** Queued rows of one priority kept in memory after a batch. */
+    static final int WINDOW = 64;
+    /** Rows read from the database at a time. */
+    private static final int PAGE = 64;
 
     final String name;
     final QueueCounters counters = new QueueCounters();
-    private final List<ArrayDeque<MessageRow>> queued = new ArrayList<>(PRIORITIES);
+    /** Each priority's head of the queue: its oldest queued rows in order, all of them when {@link #complete}. */
+    private final List<List<MessageRow>> window = new ArrayList<>(PRIORITIES);
+    /** Whether the window holds every queued row of the priority; when not, the others follow in the database. */
+    private final boolean[] complete = new boolean[PRIORITIES];
+    /** The highest row id known to hold nothing queued, or cut from the window: the database is read after it. */
+    private final long[] through = new long[PRIORITIES];
+    /** New rows of this batch, not written yet, that are not in their priority's window (it is not complete). */
+    private final List<List<MessageRow>> outside = new ArrayList<>(PRIORITIES);
     private final Map<Long, MessageRow> inflight = new HashMap<>();
     /** The rows new messages of this batch go to: queued ones by priority, then inflight ones by priority. */
     private final MessageRow[] open = new MessageRow[PRIORITIES * 2];
@@ -43,32 +57,35 @@ final class ConnectionMessages {
         this.name = name;
         this.changes = changes;
         for (int p = 0; p < PRIORITIES; p++) {
-            queued.add(new ArrayDeque<>());
+            window.add(new ArrayList<>());
+            outside.add(new ArrayList<>());
+            through[p] = Long.MIN_VALUE;
         }
     }
 
+    /**
+     * Reads what the store must know of a connection: the totals of its queue, and the rows whose header does not
+     * describe them alone (those holding inflight messages stay in memory). Queued rows are read when the drain
+     * needs them.
+     */
     static ConnectionMessages load(Transaction tx, String name, RowChanges changes) throws SQLException {
         ConnectionMessages rows = new ConnectionMessages(name, changes);
-        for (MessageRow row : RowTable.headers(tx, name)) {
-            if (row.needsMessages()) {
-                if (rows.read(tx, row, true).isEmpty() && row.empty()) {
-                    continue; // set aside
-                }
-                for (StoredMessage m : row.messages()) {
-                    if (row.isInflight(m.sequence())) {
-                        rows.inflight.put(m.sequence(), row);
-                    } else {
-                        rows.counters.add(row.priority, m.message().sizeBytes());
-                    }
-                }
-                if (!row.holdsInflight()) {
-                    row.unload();
-                }
-            } else {
-                rows.counters.add(row.priority, row.count(), row.size());
+        RowTable.queuedTotals(tx, name, rows.counters);
+        List<MessageRow> irregular = RowTable.irregular(tx, name);
+        changes.read(irregular);
+        for (MessageRow row : irregular) {
+            if (rows.read(tx, row, true, false).isEmpty() && row.empty()) {
+                continue; // set aside
             }
-            if (row.hasQueued()) {
-                rows.queued.get(row.priority).add(row);
+            for (StoredMessage m : row.messages()) {
+                if (row.isInflight(m.sequence())) {
+                    rows.inflight.put(m.sequence(), row);
+                } else {
+                    rows.counters.add(row.priority, m.message().sizeBytes());
+                }
+            }
+            if (!row.holdsInflight()) {
+                row.unload();
             }
         }
         return rows;
@@ -119,9 +136,10 @@ final class ConnectionMessages {
     List<StoredMessage> next(Transaction tx, int limit, boolean take) throws SQLException {
         List<StoredMessage> next = new ArrayList<>();
         for (int p = OutgoingMessage.MAX_PRIORITY; p >= OutgoingMessage.MIN_PRIORITY && next.size() < limit; p--) {
-            for (Iterator<MessageRow> it = queued.get(p).iterator(); it.hasNext() && next.size() < limit; ) {
-                MessageRow row = it.next();
-                for (StoredMessage m : read(tx, row, take)) {
+            List<MessageRow> rows = window.get(p);
+            for (int i = 0; next.size() < limit && (i < rows.size() || page(tx, p)); ) {
+                MessageRow row = rows.get(i);
+                for (StoredMessage m : read(tx, row, take, true)) {
                     if (next.size() == limit) {
                         break;
                     }
@@ -138,9 +156,10 @@ final class ConnectionMessages {
                         }
                     }
                 }
-                if (!row.hasQueued()) {
-                    it.remove();
-                    close(row);
+                if (row.hasQueued()) {
+                    i++;
+                } else {
+                    leave(rows.remove(i));
                 }
             }
         }
@@ -150,10 +169,12 @@ final class ConnectionMessages {
     /** The oldest queued messages of one priority whose sequence is above {@code after}, for eviction. */
     List<StoredMessage> oldestQueued(Transaction tx, int priority, long after, int limit) throws SQLException {
         List<StoredMessage> oldest = new ArrayList<>();
-        for (MessageRow row : queued.get(priority)) {
-            for (StoredMessage m : read(tx, row, false)) {
+        List<MessageRow> rows = window.get(priority);
+        for (int i = 0; oldest.size() < limit && (i < rows.size() || page(tx, priority)); i++) {
+            MessageRow row = rows.get(i);
+            for (StoredMessage m : read(tx, row, false, true)) {
                 if (oldest.size() == limit) {
-                    return oldest;
+                    break;
                 }
                 if (m.sequence() > after && !row.isInflight(m.sequence())) {
                     oldest.add(m);
@@ -163,7 +184,10 @@ final class ConnectionMessages {
         return oldest;
     }
 
-    /** Removes queued messages by sequence; returns those removed. Inflight and unknown sequences are ignored. */
+    /**
+     * Removes queued messages by sequence; returns those removed. Inflight and unknown sequences are ignored.
+     * Rows past the windows are looked up in the database.
+     */
     List<StoredMessage> removeQueued(Transaction tx, Collection<Long> sequences) throws SQLException {
         Set<Long> wanted = new HashSet<>(sequences);
         List<StoredMessage> removed = new ArrayList<>();
@@ -172,35 +196,48 @@ final class ConnectionMessages {
         }
         long lowest = Collections.min(wanted);
         long highest = Collections.max(wanted);
-        for (ArrayDeque<MessageRow> rows : queued) {
-            for (Iterator<MessageRow> it = rows.iterator(); it.hasNext(); ) {
-                MessageRow row = it.next();
-                if (row.firstSequence() > highest) {
-                    break; // the rows of a priority come in sequence order
+        for (int p = OutgoingMessage.MIN_PRIORITY; p <= OutgoingMessage.MAX_PRIORITY; p++) {
+            List<MessageRow> rows = window.get(p);
+            for (int i = 0; i < rows.size() && rows.get(i).firstSequence() <= highest; ) {
+                MessageRow row = rows.get(i); // the rows of a priority come in sequence order
+                removeFrom(tx, row, wanted, lowest, highest, removed);
+                if (row.hasQueued()) {
+                    i++;
+                } else {
+                    leave(rows.remove(i));
                 }
-                if (row.lastSequence() < lowest || wanted.stream().noneMatch(row::contains)) {
-                    continue;
+            }
+            if (!complete[p]) {
+                for (MessageRow row : known(RowTable.overlapping(tx, name, p, after(p), lowest, highest))) {
+                    removeFrom(tx, row, wanted, lowest, highest, removed);
                 }
-                boolean wasLoaded = row.loaded();
-                List<StoredMessage> hits = read(tx, row, true).stream()
-                        .filter(m -> wanted.contains(m.sequence()) && !row.isInflight(m.sequence())).toList();
-                if (hits.isEmpty()) {
-                    if (!wasLoaded && !row.empty()) {
-                        row.unload(); // unchanged, so the end of the batch would not unload it
-                    }
-                    continue;
-                }
-                row.remove(hits.stream().map(StoredMessage::sequence).collect(Collectors.toSet()));
-                changes.changed(row);
-                hits.forEach(m -> counters.remove(row.priority, m.message().sizeBytes()));
-                removed.addAll(hits);
-                if (!row.hasQueued()) {
-                    it.remove();
-                    close(row);
+                for (MessageRow row : outside.get(p)) {
+                    removeFrom(tx, row, wanted, lowest, highest, removed);
                 }
             }
         }
         return removed;
+    }
+
+    private void removeFrom(Transaction tx, MessageRow row, Set<Long> wanted, long lowest, long highest,
+            List<StoredMessage> removed) throws SQLException {
+        if (row.lastSequence() < lowest || row.firstSequence() > highest
+                || wanted.stream().noneMatch(row::contains)) {
+            return;
+        }
+        boolean wasLoaded = row.loaded();
+        List<StoredMessage> hits = read(tx, row, true, true).stream()
+                .filter(m -> wanted.contains(m.sequence()) && !row.isInflight(m.sequence())).toList();
+        if (hits.isEmpty()) {
+            if (!wasLoaded && !row.empty()) {
+                row.unload(); // unchanged, so the end of the batch would not unload it
+            }
+            return;
+        }
+        row.remove(hits.stream().map(StoredMessage::sequence).collect(Collectors.toSet()));
+        changes.changed(row);
+        hits.forEach(m -> counters.remove(row.priority, m.message().sizeBytes()));
+        removed.addAll(hits);
     }
 
     /** Drops the inflight records of acknowledged messages; unknown sequences are ignored. */
@@ -213,7 +250,7 @@ final class ConnectionMessages {
             }
         }
         for (Map.Entry<MessageRow, Set<Long>> entry : byRow.entrySet()) {
-            if (!read(tx, entry.getKey(), true).isEmpty()) {
+            if (!read(tx, entry.getKey(), true, true).isEmpty()) {
                 entry.getKey().remove(entry.getValue());
                 changes.changed(entry.getKey());
             }
@@ -224,7 +261,7 @@ final class ConnectionMessages {
     List<StoredMessage> inflight(Transaction tx) throws SQLException {
         List<StoredMessage> list = new ArrayList<>();
         for (MessageRow row : new HashSet<>(inflight.values())) {
-            for (StoredMessage m : read(tx, row, true)) {
+            for (StoredMessage m : read(tx, row, true, true)) {
                 if (inflight.get(m.sequence()) == row) {
                     list.add(m);
                 }
@@ -239,44 +276,118 @@ final class ConnectionMessages {
     }
 
     /** When the oldest queued message was stored, or -1 when the queue is empty. */
-    long oldestStoredAt() {
+    long oldestStoredAt(Transaction tx) throws SQLException {
         long oldest = Long.MAX_VALUE;
-        for (ArrayDeque<MessageRow> rows : queued) {
-            MessageRow head = rows.peekFirst();
-            if (head != null) {
-                long at = head.loaded() ? head.queued().get(0).storedAtMillis() : head.storedAt();
-                oldest = Math.min(oldest, at);
+        for (int p = OutgoingMessage.MIN_PRIORITY; p <= OutgoingMessage.MAX_PRIORITY; p++) {
+            List<MessageRow> rows = window.get(p);
+            if (rows.isEmpty() && !page(tx, p)) {
+                continue;
             }
+            MessageRow head = rows.get(0);
+            long at = head.loaded() ? head.queued().get(0).storedAtMillis() : head.storedAt();
+            oldest = Math.min(oldest, at);
         }
         return oldest == Long.MAX_VALUE ? -1 : oldest;
     }
 
-    /** Every row known: queued or holding inflight messages. */
+    /** Every row in memory: in a window or holding inflight messages. */
     Set<MessageRow> rows() {
         Set<MessageRow> all = new HashSet<>(inflight.values());
-        queued.forEach(all::addAll);
+        window.forEach(all::addAll);
         return all;
     }
 
-    /** The rows of this batch are written; new messages go to new rows. */
-    void closeOpenRows() {
+    /**
+     * The batch is written: new messages go to new rows, and each window is cut back to {@value #WINDOW} rows
+     * (the rows cut are read again when the drain reaches them).
+     */
+    void endOfBatch() {
         Arrays.fill(open, null);
+        for (int p = OutgoingMessage.MIN_PRIORITY; p <= OutgoingMessage.MAX_PRIORITY; p++) {
+            outside.get(p).clear();
+            List<MessageRow> rows = window.get(p);
+            if (rows.size() > WINDOW) {
+                while (rows.size() > WINDOW && !rows.get(rows.size() - 1).holdsInflight()) {
+                    rows.remove(rows.size() - 1);
+                    complete[p] = false;
+                }
+                through[p] = Math.min(through[p], rows.get(rows.size() - 1).id); // read the rows cut again
+            }
+        }
+    }
+
+    /**
+     * Reads the next rows of a priority's queue into its window; false when there are none. Rows already in
+     * memory (holding inflight messages, or changed by this batch) are taken as they are.
+     */
+    private boolean page(Transaction tx, int priority) throws SQLException {
+        List<MessageRow> rows = window.get(priority);
+        int before = rows.size();
+        while (!complete[priority] && rows.size() == before) {
+            List<MessageRow> page = RowTable.page(tx, name, priority, after(priority), PAGE);
+            for (MessageRow row : known(page)) {
+                through[priority] = Math.max(through[priority], row.id);
+                if (row.needsMessages() && !row.loaded()) {
+                    read(tx, row, true, true);
+                    if (!row.holdsInflight()) {
+                        row.unload();
+                    }
+                }
+                if (row.hasQueued()) {
+                    rows.add(row);
+                }
+            }
+            if (page.size() < PAGE) { // the rest of the queue: new rows this batch has not written yet
+                complete[priority] = true;
+                rows.addAll(outside.get(priority));
+                outside.get(priority).clear();
+            }
+        }
+        return rows.size() > before;
+    }
+
+    /** The row after which the database holds the rest of a priority's queue. */
+    private long after(int priority) {
+        List<MessageRow> rows = window.get(priority);
+        return rows.isEmpty() ? through[priority] : Math.max(through[priority], rows.get(rows.size() - 1).id);
+    }
+
+    /** Rows read from the database, each replaced by the one in memory where there is one. */
+    private List<MessageRow> known(List<MessageRow> read) {
+        Map<Long, MessageRow> held = new HashMap<>();
+        inflight.values().forEach(row -> held.put(row.id, row));
+        List<MessageRow> rows = new ArrayList<>(read.size());
+        List<MessageRow> fresh = new ArrayList<>();
+        for (MessageRow row : read) {
+            MessageRow known = changes.unwritten(row.id);
+            if (known == null) {
+                known = held.get(row.id);
+            }
+            if (known == null) {
+                fresh.add(row);
+                known = row;
+            }
+            rows.add(known);
+        }
+        changes.read(fresh);
+        return rows;
     }
 
     /**
      * The row's messages not gone, kept in memory with {@code keep}. A row whose body does not parse is set aside
      * (moved to {@value Schema#DAMAGED} and forgotten), so that one damaged row stops nothing else; it reads as
-     * empty.
+     * empty; {@code counted} says whether its messages are in the counters yet.
      */
-    private List<StoredMessage> read(Transaction tx, MessageRow row, boolean keep) throws SQLException {
+    private List<StoredMessage> read(Transaction tx, MessageRow row, boolean keep, boolean counted)
+            throws SQLException {
         try {
             return keep ? RowTable.load(tx, row).messages() : RowTable.messages(tx, row);
         } catch (RowCodec.Damaged e) {
             LOG.error("event=store_row_damaged connection={} row={} messages={} reason=\"{}\": the row is moved to "
                     + "the table {} for inspection, and its messages are not sent", name, row.id, row.count(),
-                    e.getMessage());
+                    e.getMessage(), Schema.DAMAGED);
             RowTable.setAside(tx, row.id);
-            if (queued.get(row.priority).contains(row)) { // counted as queued; what it held in flight was read
+            if (counted && row.hasQueued()) { // what it held in flight was read, and is not counted
                 counters.remove(row.priority, row.count(), row.size());
             }
             inflight.values().removeIf(r -> r == row);
@@ -292,14 +403,15 @@ final class ConnectionMessages {
             row = new MessageRow(tx.nextSequence(), name, priority, inflight);
             open[slot] = row;
             if (!inflight) {
-                queued.get(priority).addLast(row);
+                (complete[priority] ? window : outside).get(priority).add(row);
             }
         }
         return row;
     }
 
-    /** A row that left the queue takes no new messages: they would not be seen as queued. */
-    private void close(MessageRow row) {
+    /** A row that left its window takes no new messages: they would not be seen as queued. */
+    private void leave(MessageRow row) {
+        through[row.priority] = Math.max(through[row.priority], row.id);
         for (int i = 0; i < open.length; i++) {
             if (open[i] == row) {
                 open[i] = null;

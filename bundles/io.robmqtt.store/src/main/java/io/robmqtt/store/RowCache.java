@@ -27,9 +27,8 @@ final class RowCache implements TransactionListener {
 
     @Override
     public void endOfBatch(Transaction tx) throws SQLException {
-        if (changes.write(tx)) { // a batch that changed nothing opened no row
-            connections.values().forEach(ConnectionMessages::closeOpenRows);
-        }
+        changes.write(tx);
+        connections.values().forEach(ConnectionMessages::endOfBatch);
     }
 
     @Override

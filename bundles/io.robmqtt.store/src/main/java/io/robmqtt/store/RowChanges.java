@@ -3,9 +3,9 @@ package io.robmqtt.store;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * What the open transaction changed in the rows, and the writing of it: the one place that knows which rows exist
@@ -14,23 +14,36 @@ import java.util.Set;
  * makes them committed, a rollback makes every row read before the next commit uncertain.
  */
 final class RowChanges {
-    private final Set<MessageRow> changed = new LinkedHashSet<>();
-    /** Rows written since the last commit. */
-    private final List<MessageRow> uncommitted = new ArrayList<>();
+    /** Rows changed by this batch, by id. */
+    private final Map<Long, MessageRow> changed = new LinkedHashMap<>();
+    /** Rows written since the last commit, by id. */
+    private final Map<Long, MessageRow> uncommitted = new LinkedHashMap<>();
     /** After a rollback, rows read before the next commit may hold uncommitted work of earlier batches. */
     private boolean uncertain;
 
     /** The work of this batch changed the row: it is written at the end of the batch. */
     void changed(MessageRow row) {
-        changed.add(row);
+        changed.put(row.id, row);
     }
 
-    /** Rows just read from the database: after a rollback they may hold work that is not committed. */
+    /**
+     * The row of this id that the batch changed and has not written yet, or null. A row read from the database
+     * again before the end of the batch must be this one: the file does not hold its changes yet.
+     */
+    MessageRow unwritten(long id) {
+        return changed.get(id);
+    }
+
+    /**
+     * Rows just read from the database: those written since the last commit are not committed (the store may
+     * have forgotten a row it wrote, and read it again), and after a rollback none read before the next commit
+     * may be.
+     */
     void read(Collection<MessageRow> rows) {
-        if (uncertain) {
-            for (MessageRow row : rows) {
+        for (MessageRow row : rows) {
+            if (uncertain || uncommitted.containsKey(row.id)) {
                 row.committed(false);
-                uncommitted.add(row);
+                uncommitted.put(row.id, row);
             }
         }
     }
@@ -47,7 +60,7 @@ final class RowChanges {
             return false;
         }
         List<Long> deleted = new ArrayList<>();
-        for (MessageRow row : changed) {
+        for (MessageRow row : changed.values()) {
             if (row.empty()) {
                 if (row.persisted()) {
                     deleted.add(row.id);
@@ -56,7 +69,7 @@ final class RowChanges {
             } else if (!row.persisted()) {
                 RowTable.insert(tx, row);
                 row.persisted(true);
-                uncommitted.add(row);
+                uncommitted.put(row.id, row);
             } else {
                 RowTable.updateState(tx, row);
             }
@@ -72,7 +85,7 @@ final class RowChanges {
     }
 
     void committed() {
-        uncommitted.forEach(row -> row.committed(true));
+        uncommitted.values().forEach(row -> row.committed(true));
         uncommitted.clear();
         uncertain = false;
     }

@@ -14,8 +14,18 @@ final class RowTable {
             + "taken_through, count, size, stored_at, gone, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_STATE = "UPDATE " + TABLE + " SET taken_through = ?, gone = ? WHERE id = ?";
     private static final String DELETE = "DELETE FROM " + TABLE + " WHERE id IN (SELECT value FROM json_each(?))";
-    private static final String HEADERS = "SELECT id, priority, count, size, stored_at, first_seq, last_seq, "
-            + "taken_through, gone FROM " + TABLE + " WHERE connection = ? ORDER BY priority DESC, id";
+    private static final String HEADER = "SELECT id, priority, count, size, stored_at, first_seq, last_seq, "
+            + "taken_through, gone FROM " + TABLE + " WHERE connection = ? ";
+    /** Nothing gone: the header's count and size are the row's. */
+    private static final String NONE_GONE = "gone = x'" + "00".repeat(MessageRow.GONE_BYTES) + "'";
+    private static final String IRREGULAR = HEADER + "AND (taken_through >= first_seq OR NOT " + NONE_GONE + ")";
+    private static final String QUEUED_TOTALS = "SELECT priority, sum(count), sum(size) FROM " + TABLE
+            + " WHERE connection = ? AND taken_through < first_seq AND " + NONE_GONE + " GROUP BY priority";
+    /** Rows that may hold queued messages (the gone bitmap may say otherwise), by the index of layout 3. */
+    private static final String PAGE = HEADER + "AND priority = ? AND id > ? AND last_seq > taken_through "
+            + "ORDER BY id LIMIT ?";
+    private static final String OVERLAPPING = HEADER + "AND priority = ? AND id > ? AND first_seq <= ? "
+            + "AND last_seq >= ? ORDER BY id";
     private static final String BODY = "SELECT body FROM " + TABLE + " WHERE id = ?";
     private static final String SET_ASIDE = "INSERT OR REPLACE INTO " + Schema.DAMAGED + " SELECT * FROM " + TABLE
             + " WHERE id = ?";
@@ -80,10 +90,51 @@ final class RowTable {
         }
     }
 
-    /** The rows of a connection, highest priority first, then oldest first; their messages are not read. */
-    static List<MessageRow> headers(Transaction tx, String connection) throws SQLException {
-        PreparedStatement select = tx.prepared(HEADERS);
+    /**
+     * The rows of a connection whose header does not describe them alone: some of their messages are gone or
+     * were handed to the broker. Few: the drain's and the evictions' frontier, and rows holding inflight messages.
+     */
+    static List<MessageRow> irregular(Transaction tx, String connection) throws SQLException {
+        PreparedStatement select = tx.prepared(IRREGULAR);
         select.setString(1, connection);
+        return headers(connection, select);
+    }
+
+    /** Messages and bytes of the connection's rows that hold only queued messages, by priority. */
+    static void queuedTotals(Transaction tx, String connection, QueueCounters counters) throws SQLException {
+        PreparedStatement select = tx.prepared(QUEUED_TOTALS);
+        select.setString(1, connection);
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                counters.add(rs.getInt(1), rs.getLong(2), rs.getLong(3));
+            }
+        }
+    }
+
+    /** The next rows of one priority after the row {@code after} that may hold queued messages, oldest first. */
+    static List<MessageRow> page(Transaction tx, String connection, int priority, long after, int limit)
+            throws SQLException {
+        PreparedStatement select = tx.prepared(PAGE);
+        select.setString(1, connection);
+        select.setInt(2, priority);
+        select.setLong(3, after);
+        select.setInt(4, limit);
+        return headers(connection, select);
+    }
+
+    /** The rows of one priority after the row {@code after} that may hold a sequence from lowest to highest. */
+    static List<MessageRow> overlapping(Transaction tx, String connection, int priority, long after, long lowest,
+            long highest) throws SQLException {
+        PreparedStatement select = tx.prepared(OVERLAPPING);
+        select.setString(1, connection);
+        select.setInt(2, priority);
+        select.setLong(3, after);
+        select.setLong(4, highest);
+        select.setLong(5, lowest);
+        return headers(connection, select);
+    }
+
+    private static List<MessageRow> headers(String connection, PreparedStatement select) throws SQLException {
         List<MessageRow> rows = new ArrayList<>();
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {

@@ -4,14 +4,18 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The tables of the store: one row per {@link MessageRow} (queued and inflight messages alike), and the record
- * of the last sequence given. Files of the first layout (one row per message) are converted when opened.
+ * The tables of the store: one row per {@link MessageRow} (queued and inflight messages alike), indexed for
+ * reading the queue a page at a time; the QoS 2 messages received and not yet released by the broker; and the
+ * record of the last sequence given. Files of the first layout (one row per message) are converted when opened;
+ * those of the second get the index and the table of received messages.
  */
 final class Schema {
     static final String ROWS = "message_batch";
     /** Rows whose body does not parse, set aside for inspection; never read by the store. */
     static final String DAMAGED = "damaged_batch";
-    static final int VERSION = 2;
+    /** QoS 2 messages received, whose exchange with the broker is not complete. */
+    static final String RECEIVED = "received_qos2";
+    static final int VERSION = 3;
 
     private Schema() {}
 
@@ -23,13 +27,18 @@ final class Schema {
                         + "this one reads layouts up to " + VERSION + " and leaves the file as it is");
             }
         }
-        // No index beyond the key: a connection's rows are read once, when it is first used; after that the
-        // store works from its memory of them and reaches a row by its key.
         statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + ROWS + "(id INTEGER PRIMARY KEY, "
                 + "connection TEXT NOT NULL, priority INTEGER NOT NULL, first_seq INTEGER NOT NULL, "
                 + "last_seq INTEGER NOT NULL, taken_through INTEGER NOT NULL, count INTEGER NOT NULL, "
                 + "size INTEGER NOT NULL, stored_at INTEGER NOT NULL, gone BLOB NOT NULL, body BLOB NOT NULL)");
+        // The queue is read a page at a time, by connection and priority in row order (layout 3).
+        statement.executeUpdate("CREATE INDEX IF NOT EXISTS " + ROWS + "_queue ON " + ROWS
+                + "(connection, priority, id)");
         statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + DAMAGED + " AS SELECT * FROM " + ROWS + " WHERE 0");
+        // QoS 2 messages received and answered with PUBREC, until the broker's PUBREL (layout 3).
+        statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + RECEIVED + "(connection TEXT NOT NULL, "
+                + "key TEXT NOT NULL, session TEXT NOT NULL, header BLOB NOT NULL, payload BLOB NOT NULL, "
+                + "PRIMARY KEY (connection, key))");
         statement.executeUpdate(
                 "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
         statement.executeUpdate("INSERT OR IGNORE INTO meta(key, value) VALUES ('last_sequence', 0)");

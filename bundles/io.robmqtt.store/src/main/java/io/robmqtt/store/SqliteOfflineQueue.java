@@ -83,7 +83,7 @@ public class SqliteOfflineQueue implements OfflineQueue {
             QueueLimits limits = store.limits();
             double used = 100.0 * Math.max((double) queue.count() / limits.maxQueueSize(),
                     (double) queue.bytes() / limits.maxQueueBytes());
-            long oldest = messages.oldestStoredAt();
+            long oldest = messages.oldestStoredAt(tx);
             OptionalDouble age = oldest < 0 ? OptionalDouble.empty()
                     : OptionalDouble.of(Math.max(0, clock.millis() - oldest) / 1000.0);
             DiskSpace disk = store.disk();
