@@ -10,11 +10,13 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on 127.0.0.1 between the client and a broker, that fails the way a gateway's link does: it
  * drops every connection, refuses new ones (accepting and closing at once, so attempts can be counted), or
- * goes silent without closing anything (the dead cellular link that only MQTT keepalive notices).
+ * goes silent without closing anything (the dead cellular link that only MQTT keepalive notices). It can also
+ * withhold the broker's PUBREL packets, to hold a QoS 2 exchange between PUBREC and PUBREL.
  */
 final class FaultyLink implements AutoCloseable {
     private final ServerSocket server;
@@ -22,7 +24,9 @@ final class FaultyLink implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<Long> attempts = new CopyOnWriteArrayList<>();
     private final List<Socket> mutedSockets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger withheldReleases = new AtomicInteger();
     private volatile boolean refusing;
+    private volatile boolean withholdingReleases;
     private volatile boolean closed;
 
     FaultyLink(int brokerPort) throws IOException {
@@ -63,6 +67,16 @@ final class FaultyLink implements AutoCloseable {
         mutedSockets.addAll(muted);
     }
 
+    /** Drops the PUBREL packets the broker sends while on; counts them. */
+    void withholdReleases(boolean withhold) {
+        withholdingReleases = withhold;
+    }
+
+    /** How many PUBREL packets were withheld. */
+    int withheldReleases() {
+        return withheldReleases.get();
+    }
+
     private void accept() {
         while (!closed) {
             try {
@@ -77,8 +91,8 @@ final class FaultyLink implements AutoCloseable {
                 broker.setTcpNoDelay(true);
                 sockets.add(client);
                 sockets.add(broker);
-                pump(client, broker);
-                pump(broker, client);
+                pump(client, broker, false);
+                pump(broker, client, true);
             } catch (IOException e) {
                 if (!closed) {
                     System.err.println("faulty link: " + e);
@@ -87,15 +101,27 @@ final class FaultyLink implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    /** Passes bytes on; from the broker, packet by packet, so that PUBREL packets can be withheld. */
+    private void pump(Socket from, Socket to, boolean fromBroker) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
+            MqttFrames frames = new MqttFrames();
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     if (mutedSockets.contains(from) || mutedSockets.contains(to)) {
                         continue; // the link is dead: bytes vanish, nobody is told
                     }
-                    out.write(buffer, 0, n);
+                    if (!fromBroker) {
+                        out.write(buffer, 0, n);
+                    } else {
+                        for (byte[] packet : frames.add(buffer, n)) {
+                            if (withholdingReleases && (packet[0] & 0xF0) == 0x60) {
+                                withheldReleases.incrementAndGet();
+                            } else {
+                                out.write(packet);
+                            }
+                        }
+                    }
                     out.flush();
                 }
             } catch (SocketException e) {
@@ -127,5 +153,43 @@ final class FaultyLink implements AutoCloseable {
         server.close();
         dropAll();
         mutedSockets.forEach(FaultyLink::closeQuietly);
+    }
+
+    /** Cuts a byte stream into MQTT packets: a fixed header byte, the remaining length, the rest. */
+    private static final class MqttFrames {
+        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+
+        List<byte[]> add(byte[] bytes, int length) {
+            pending.write(bytes, 0, length);
+            byte[] all = pending.toByteArray();
+            List<byte[]> packets = new java.util.ArrayList<>();
+            int start = 0;
+            while (true) {
+                int end = end(all, start);
+                if (end < 0) {
+                    break;
+                }
+                packets.add(java.util.Arrays.copyOfRange(all, start, end));
+                start = end;
+            }
+            pending.reset();
+            pending.write(all, start, all.length - start);
+            return packets;
+        }
+
+        /** Where the packet starting at {@code start} ends, or -1 if it is not all there yet. */
+        private static int end(byte[] all, int start) {
+            int length = 0;
+            int multiplier = 1;
+            for (int i = start + 1; i < all.length && i <= start + 4; i++) {
+                length += (all[i] & 0x7F) * multiplier;
+                if ((all[i] & 0x80) == 0) {
+                    int end = i + 1 + length;
+                    return end <= all.length ? end : -1;
+                }
+                multiplier *= 128;
+            }
+            return -1;
+        }
     }
 }

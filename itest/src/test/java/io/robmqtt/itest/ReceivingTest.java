@@ -72,7 +72,12 @@ class ReceivingTest {
     }
 
     private ServiceRegistration<MessageListener> register(MessageListener listener) {
+        return register(listener, 1);
+    }
+
+    private ServiceRegistration<MessageListener> register(MessageListener listener, int qos) {
         Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(MessageListener.QOS, qos);
         properties.put(MessageListener.FILTER, new String[] {topic + "/#"});
         properties.put(MessageListener.CONNECTION, connection.name);
         return context.registerService(MessageListener.class, listener, properties);
@@ -80,7 +85,12 @@ class ReceivingTest {
 
     /** Registers the listener and waits until a probe reaches it: the broker holds the subscription. */
     private ServiceRegistration<MessageListener> registerAndProbe(RecordingListener listener) throws Exception {
-        ServiceRegistration<MessageListener> registration = register(listener);
+        return registerAndProbe(listener, 1);
+    }
+
+    private ServiceRegistration<MessageListener> registerAndProbe(RecordingListener listener, int qos)
+            throws Exception {
+        ServiceRegistration<MessageListener> registration = register(listener, qos);
         Await.until("the listener is subscribed", Duration.ofSeconds(20), () -> {
             try {
                 cloud.publish(topic + "/probe", "probe", 1);
@@ -212,5 +222,33 @@ class ReceivingTest {
                 () -> mqtt.statistics().activeSubscriptions() == 0);
         Await.holds("nothing more is dropped: acknowledged once, never delivered again", Duration.ofSeconds(2),
                 () -> droppedNoListener(mqtt) == unclaimed.getAsLong());
+    }
+
+    @Test
+    void aQos2MessageReceivedBeforeARestartAndReleasedAfterItReachesTheListener() throws Exception {
+        FaultyLink link = broker.link();
+        connection = new ConnectionFixture(context, cm, properties("broker.uris", new String[] {link.uri()}));
+        connection.awaitConnected();
+        RecordingListener listener = new RecordingListener();
+        ServiceRegistration<MessageListener> registration = registerAndProbe(listener, 2);
+        try {
+            link.withholdReleases(true);
+            cloud.publish(topic + "/n", "7", 2);
+            // robmqtt stored the message and answered PUBREC; MQTT hands it on only at the broker's PUBREL
+            Await.until("the broker released the message and the link withheld it", Duration.ofSeconds(20),
+                    () -> link.withheldReleases() >= 1);
+            assertThat(numbered(listener)).as("not delivered before its release").isEmpty();
+
+            clientBundle().stop(); // robmqtt goes down between PUBREC and PUBREL: its memory of the message goes
+            link.withholdReleases(false);
+            clientBundle().start(); // the broker repeats its PUBREL on the resumed session
+            connection.awaitConnected();
+
+            Await.until("the released message reached the listener", Duration.ofSeconds(20),
+                    () -> numbered(listener).contains("n=7"), () -> "got " + listener.received);
+            assertThat(numbered(listener)).as("once").containsExactly("n=7");
+        } finally {
+            registration.unregister();
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.robmqtt.api.MqttPublisher;
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.store.InflightStore;
 import io.robmqtt.api.store.OfflineQueue;
+import io.robmqtt.api.store.ReceivedStore;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
@@ -46,7 +47,7 @@ public class ConnectionManager implements MqttPublisher, ConnectionControl {
 
     @Activate
     public ConnectionManager(@Reference OfflineQueue queue, @Reference InflightStore inflight,
-            BundleContext context, Map<String, Object> properties) {
+            @Reference ReceivedStore received, BundleContext context, Map<String, Object> properties) {
         ConnectionSettings settings;
         try {
             settings = ConnectionSettings.from(properties, System.getenv());
@@ -54,7 +55,7 @@ public class ConnectionManager implements MqttPublisher, ConnectionControl {
             LOG.error("event=config_refused pid={} reason=\"{}\"", properties.get("service.pid"), e.getMessage());
             throw e;
         }
-        connection = new MqttConnection(settings, queue, inflight);
+        connection = new MqttConnection(settings, queue, inflight, received);
         whiteboard = new ListenerWhiteboard(connection.subscriptions());
         connection.start();
         registration = context.registerService(new String[] {MqttPublisher.class.getName(),

@@ -4,6 +4,7 @@ import io.robmqtt.api.Delivery;
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.store.InflightStore;
 import io.robmqtt.api.store.OfflineQueue;
+import io.robmqtt.api.store.ReceivedStore;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -41,8 +42,8 @@ final class MqttConnection implements PahoSession.Events {
     private final PublishRate rate;
     private final Router<PahoSession> router;
     private final PublishPath publishing;
-    /** Paho's QoS 2 receive state, kept from one session's client to the next. */
-    private final ReceivedQos2 receivedQos2 = new ReceivedQos2();
+    /** Paho's QoS 2 receive state, kept durably from one session's client to the next. */
+    private final ReceivedQos2 receivedQos2;
     private final AckBatcher acks;
     private final Subscriptions subscriptions;
     private final ExecutorService listenerPool;
@@ -54,7 +55,7 @@ final class MqttConnection implements PahoSession.Events {
     private boolean running;
     private boolean everConnected;
 
-    MqttConnection(ConnectionSettings settings, OfflineQueue queue, InflightStore inflight) {
+    MqttConnection(ConnectionSettings settings, OfflineQueue queue, InflightStore inflight, ReceivedStore received) {
         this.settings = settings;
         this.queue = queue;
         this.inflight = inflight;
@@ -62,6 +63,7 @@ final class MqttConnection implements PahoSession.Events {
         this.rate = new PublishRate(System::nanoTime, settings.maxPublishRate(), settings.maxPublishBurst());
         this.router = new Router<>(PahoSession::onAcknowledgementThread, rate::tryTake);
         String name = settings.connectionName();
+        this.receivedQos2 = new ReceivedQos2(received, name);
         ConnectionThreads threads = new ConnectionThreads(name, counters);
         this.lifecycle = threads.scheduled("robmqtt-" + name);
         this.acks = new AckBatcher(inflight, name, lifecycle);

@@ -1,5 +1,8 @@
 package io.robmqtt.client;
 
+import io.robmqtt.api.store.ReceivedStore;
+import io.robmqtt.api.store.ReceivedStore.Received;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashSet;
@@ -8,30 +11,45 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.paho.client.mqttv3.MqttClientPersistence;
 import org.eclipse.paho.client.mqttv3.MqttPersistable;
+import org.eclipse.paho.client.mqttv3.MqttPersistenceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Paho's persistence for one connection, shared by the fresh Paho client of each session. It keeps the QoS 2
- * messages Paho received and answered with PUBREC (its {@code r-} keys) from one session to the next, so that a
- * PUBREL the broker repeats after a reconnect finds its message and delivers it, instead of being answered with
- * PUBCOMP for a message nobody saw. Everything else Paho persists is forgotten at each new session: robmqtt's own
- * store re-sends what it publishes. A new client id, or a clean session (Paho clears its persistence), starts
- * empty. In memory: a QoS 2 message between PUBREC and PUBREL is still lost with the JVM.
+ * Paho's persistence for one connection, shared by the fresh Paho client of each session. The QoS 2 messages Paho
+ * received and answered with PUBREC (its {@code r-} keys) are written durably to the {@link ReceivedStore} before
+ * Paho sends the PUBREC, and read back when the next session's client opens: a PUBREL the broker repeats after a
+ * reconnect or a restart finds its message and delivers it, instead of being answered with PUBCOMP for a message
+ * nobody saw. Everything else Paho persists is kept in memory for one session: robmqtt's own store re-sends what
+ * it publishes. A new client id or broker, or a clean session (Paho clears its persistence), starts empty.
  */
 final class ReceivedQos2 implements MqttClientPersistence {
+    private static final Logger LOG = LoggerFactory.getLogger(ReceivedQos2.class);
     private static final String RECEIVED = "r-";
 
+    private final ReceivedStore store;
+    private final String connection;
     private final Map<String, MqttPersistable> received = new ConcurrentHashMap<>();
     private final Map<String, MqttPersistable> session = new ConcurrentHashMap<>();
-    /** The client id and broker the kept messages belong to. */
+    /** The client id and broker of the open session. */
     private volatile String owner;
 
+    ReceivedQos2(ReceivedStore store, String connection) {
+        this.store = store;
+        this.connection = connection;
+    }
+
     @Override
-    public void open(String clientId, String serverUri) {
+    public void open(String clientId, String serverUri) throws MqttPersistenceException {
         session.clear();
-        String next = clientId + " at " + serverUri;
-        if (!next.equals(owner)) {
-            received.clear(); // another client's session, or another broker's
-            owner = next;
+        received.clear();
+        owner = clientId + " at " + serverUri;
+        try {
+            for (Received r : store.open(connection, owner)) {
+                received.put(r.key(), new Kept(r.header(), r.payload()));
+            }
+        } catch (RuntimeException e) {
+            throw failure("read the received QoS 2 messages", e);
         }
     }
 
@@ -41,8 +59,20 @@ final class ReceivedQos2 implements MqttClientPersistence {
     }
 
     @Override
-    public void put(String key, MqttPersistable persistable) {
-        (key.startsWith(RECEIVED) ? received : session).put(key, persistable);
+    public void put(String key, MqttPersistable persistable) throws MqttPersistenceException {
+        if (!key.startsWith(RECEIVED)) {
+            session.put(key, persistable);
+            return;
+        }
+        Kept kept = new Kept(
+                slice(persistable.getHeaderBytes(), persistable.getHeaderOffset(), persistable.getHeaderLength()),
+                slice(persistable.getPayloadBytes(), persistable.getPayloadOffset(), persistable.getPayloadLength()));
+        try {
+            store.put(connection, owner, new Received(key, kept.header, kept.payload));
+        } catch (RuntimeException e) {
+            throw failure("store a received QoS 2 message", e); // no PUBREC: the broker sends it again
+        }
+        received.put(key, kept);
     }
 
     @Override
@@ -53,7 +83,14 @@ final class ReceivedQos2 implements MqttClientPersistence {
 
     @Override
     public void remove(String key) {
-        received.remove(key);
+        if (received.remove(key) != null) {
+            store.removeAsync(connection, key).whenComplete((done, e) -> {
+                if (e != null) {
+                    LOG.warn("event=received_removal_failed connection={} key={} reason=\"{}\": the record stays "
+                            + "until its packet identifier is used again", connection, key, e.getMessage());
+                }
+            });
+        }
         session.remove(key);
     }
 
@@ -65,13 +102,39 @@ final class ReceivedQos2 implements MqttClientPersistence {
     }
 
     @Override
-    public void clear() {
+    public void clear() throws MqttPersistenceException {
         received.clear();
         session.clear();
+        try {
+            store.clear(connection);
+        } catch (RuntimeException e) {
+            throw failure("clear the received QoS 2 messages", e);
+        }
     }
 
     @Override
     public boolean containsKey(String key) {
         return received.containsKey(key) || session.containsKey(key);
+    }
+
+    private static byte[] slice(byte[] bytes, int offset, int length) {
+        return bytes == null ? new byte[0] : Arrays.copyOfRange(bytes, offset, offset + length);
+    }
+
+    private MqttPersistenceException failure(String what, RuntimeException e) {
+        MqttPersistenceException failure = new MqttPersistenceException(e);
+        LOG.warn("event=received_store_failed connection={} reason=\"could not {}: {}\"", connection, what,
+                e.getMessage());
+        return failure;
+    }
+
+    /** A received message as Paho persisted it. */
+    private record Kept(byte[] header, byte[] payload) implements MqttPersistable {
+        @Override public byte[] getHeaderBytes() { return header; }
+        @Override public int getHeaderOffset() { return 0; }
+        @Override public int getHeaderLength() { return header.length; }
+        @Override public byte[] getPayloadBytes() { return payload; }
+        @Override public int getPayloadOffset() { return 0; }
+        @Override public int getPayloadLength() { return payload.length; }
     }
 }

@@ -4,6 +4,7 @@ import io.robmqtt.api.Delivery;
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.store.SqliteInflightStore;
 import io.robmqtt.store.SqliteOfflineQueue;
+import io.robmqtt.store.SqliteReceivedStore;
 import io.robmqtt.store.SqliteStore;
 import io.robmqtt.store.StoreConfig;
 import java.io.IOException;
@@ -319,7 +320,7 @@ public final class DeliveryBenchmark {
                 "broker.uris", new String[] {uri}, "max.inflight", MAX_INFLIGHT, "min.backoff", 0.05,
                 "max.backoff", 0.2), Map.of());
         MqttConnection connection = new MqttConnection(settings, new SqliteOfflineQueue(store),
-                new SqliteInflightStore(store));
+                new SqliteInflightStore(store), new SqliteReceivedStore(store));
         connection.start();
         return connection;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.robmqtt.store.SqliteInflightStore;
 import io.robmqtt.store.SqliteOfflineQueue;
+import io.robmqtt.store.SqliteReceivedStore;
 import io.robmqtt.store.SqliteStore;
 import io.robmqtt.store.StoreConfig;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class MqttConnectionTest {
                 .convert(Map.of("db.path", dir.resolve("attempts.db").toString())).to(StoreConfig.class);
         SqliteStore store = new SqliteStore(config);
         MqttConnection connection = new MqttConnection(unvalidated("tcp://127.0.0.1:1/path"),
-                new SqliteOfflineQueue(store), new SqliteInflightStore(store));
+                new SqliteOfflineQueue(store), new SqliteInflightStore(store), new SqliteReceivedStore(store));
         try {
             connection.start();
             awaitUntil(() -> connection.counters().connectFailures.sum() >= 3);

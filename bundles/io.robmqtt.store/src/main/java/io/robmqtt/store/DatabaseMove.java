@@ -59,13 +59,27 @@ final class DatabaseMove {
         }
     }
 
-    /** Copies the rows, renumbered: a row's messages are numbered from its id, so renumbering needs no parsing. */
+    /**
+     * Copies the rows, renumbered (a row's messages are numbered from its id, so renumbering needs no parsing), and
+     * the received QoS 2 messages.
+     */
     private static long copy(Statement statement, long offset) throws SQLException {
         String table = Schema.ROWS;
         int rows = statement.executeUpdate("INSERT INTO main." + table + " SELECT id + " + offset + ", connection, priority, "
                 + "first_seq + " + offset + ", last_seq + " + offset + ", taken_through + " + offset
                 + ", count, size, stored_at, gone, body FROM previous." + table);
         statement.executeUpdate("DELETE FROM previous." + table);
+        String received = Schema.RECEIVED; // since layout 3
+        boolean hasReceived;
+        try (ResultSet rs = statement.executeQuery("SELECT 1 FROM previous.sqlite_master WHERE type = 'table' "
+                + "AND name = '" + received + "'")) {
+            hasReceived = rs.next();
+        }
+        if (hasReceived) {
+            statement.executeUpdate("INSERT OR REPLACE INTO main." + received + " SELECT connection, key, session, "
+                    + "header, payload FROM previous." + received);
+            statement.executeUpdate("DELETE FROM previous." + received);
+        }
         return rows;
     }
 }
