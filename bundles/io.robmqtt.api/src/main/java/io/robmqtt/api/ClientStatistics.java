@@ -58,11 +58,20 @@ public interface ClientStatistics {
     /**
      * Messages robmqtt dropped, by reason; a reason that never occurred may be missing. {@code no_listener}: a
      * received message that no listener claimed within {@code listener.wait.seconds}, acknowledged to the broker
-     * and dropped.
+     * and dropped; {@code lane_full}: a received QoS 0 message whose listener already had
+     * {@code listener.capacity} waiting; {@code expired}: a queued message older than its expiry, removed unsent
+     * (also {@link #expired()}).
      *
      * @since 1.1
      */
     Map<String, Long> dropped();
+
+    /**
+     * Messages that expired before they were sent and were removed from the queue, since the connection started.
+     *
+     * @since 1.2
+     */
+    long expired();
 
     /**
      * How long {@code max.publish.rate} held this connection back, in seconds: the time its sender waited for the

@@ -20,7 +20,7 @@ public interface Delivery {
     /**
      * Completes normally when the broker acknowledged the message (QoS 1 and 2) or it was written to the
      * network (QoS 0). Completes exceptionally with {@link MessageEvictedException} if a more important message
-     * displaced it from a full queue.
+     * displaced it from a full queue, and with {@link MessageExpiredException} if it expired before it was sent.
      *
      * <p>The stage lives in memory: after a restart of the framework the stored message is still delivered,
      * but its old handle is gone.

@@ -1,5 +1,6 @@
 package io.robmqtt.api;
 
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -55,7 +56,21 @@ public interface MqttPublisher {
      * @throws QueueFullException if the queue is full and holds nothing less important; nothing was stored
      * @throws StoreException if the message could not be written durably; nothing was stored
      */
-    Delivery publish(String topic, byte[] payload, int qos, boolean retain, int priority);
+    default Delivery publish(String topic, byte[] payload, int qos, boolean retain, int priority) {
+        return publish(topic, payload, qos, retain, priority, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #publish(String, byte[], int, boolean, int)}, for a message that is worth sending only for a
+     * while: if it has not been handed to the broker within {@code expiry} of its acceptance, it is never sent,
+     * and its {@link Delivery#completion()} completes exceptionally with {@link MessageExpiredException}. A
+     * message already handed to the broker completes its exchange.
+     *
+     * @param expiry how long the message may wait, from 1 ms to 3650 days; {@link Duration#ZERO} for the
+     *     connection's {@code message.expiry.seconds} (0 there: never)
+     * @since 1.2
+     */
+    Delivery publish(String topic, byte[] payload, int qos, boolean retain, int priority, Duration expiry);
 
     /**
      * Like {@link #publish(String, byte[], int, boolean, int)} but returns at once, so that one caller can
@@ -65,7 +80,19 @@ public interface MqttPublisher {
      *     with {@link QueueFullException} or {@link StoreException} if it was not stored
      * @throws IllegalArgumentException at once if an argument breaks a rule; nothing was stored
      */
-    CompletionStage<Delivery> publishAsync(String topic, byte[] payload, int qos, boolean retain, int priority);
+    default CompletionStage<Delivery> publishAsync(String topic, byte[] payload, int qos, boolean retain,
+            int priority) {
+        return publishAsync(topic, payload, qos, retain, priority, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #publishAsync(String, byte[], int, boolean, int)}, with an expiry as in
+     * {@link #publish(String, byte[], int, boolean, int, Duration)}.
+     *
+     * @since 1.2
+     */
+    CompletionStage<Delivery> publishAsync(String topic, byte[] payload, int qos, boolean retain, int priority,
+            Duration expiry);
 
     /**
      * Publishes with priority {@value #DEFAULT_PRIORITY}.

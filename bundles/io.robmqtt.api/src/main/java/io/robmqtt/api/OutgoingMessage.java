@@ -1,5 +1,6 @@
 package io.robmqtt.api;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -17,8 +18,12 @@ import java.util.Objects;
  * @param retain whether the broker keeps the message as the topic's retained message
  * @param priority the queueing priority, {@value #MIN_PRIORITY} (routine) to {@value #MAX_PRIORITY} (most
  *     important)
+ * @param expiry how long the message may wait to be sent, counted from its acceptance: a message older than
+ *     this is never sent; {@link Duration#ZERO} for the connection's {@code message.expiry.seconds}. Not
+ *     negative, at most {@value #MAX_EXPIRY_DAYS} days, whole milliseconds
  */
-public record OutgoingMessage(String topic, byte[] payload, int qos, boolean retain, int priority) {
+public record OutgoingMessage(String topic, byte[] payload, int qos, boolean retain, int priority,
+        Duration expiry) {
 
     /** The longest topic name MQTT allows, in UTF-8 bytes. */
     public static final int MAX_TOPIC_BYTES = 65_535;
@@ -30,6 +35,13 @@ public record OutgoingMessage(String topic, byte[] payload, int qos, boolean ret
     public static final int MIN_PRIORITY = 1;
     /** The highest priority: delivered first, never evicted for a less important message. */
     public static final int MAX_PRIORITY = 10;
+    /** The longest expiry a message may have, in days. */
+    public static final int MAX_EXPIRY_DAYS = 3650;
+
+    /** A message that expires after the connection's {@code message.expiry.seconds}. */
+    public OutgoingMessage(String topic, byte[] payload, int qos, boolean retain, int priority) {
+        this(topic, payload, qos, retain, priority, Duration.ZERO);
+    }
 
     /**
      * Validates and creates a message.
@@ -49,6 +61,11 @@ public record OutgoingMessage(String topic, byte[] payload, int qos, boolean ret
         if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
             throw new IllegalArgumentException("priority is " + priority + "; it must be from " + MIN_PRIORITY
                     + " (routine) to " + MAX_PRIORITY + " (most important)");
+        }
+        if (expiry == null || expiry.isNegative() || expiry.compareTo(Duration.ofDays(MAX_EXPIRY_DAYS)) > 0
+                || expiry.getNano() % 1_000_000 != 0) {
+            throw new IllegalArgumentException("expiry is " + expiry + "; it must be from 0 (the connection's "
+                    + "message.expiry.seconds) to " + MAX_EXPIRY_DAYS + " days, in whole milliseconds");
         }
     }
 
@@ -109,18 +126,20 @@ public record OutgoingMessage(String topic, byte[] payload, int qos, boolean ret
     @Override
     public boolean equals(Object other) {
         return other instanceof OutgoingMessage m && qos == m.qos && retain == m.retain
-                && priority == m.priority && topic.equals(m.topic) && Arrays.equals(payload, m.payload);
+                && priority == m.priority && topic.equals(m.topic) && Arrays.equals(payload, m.payload)
+                && expiry.equals(m.expiry);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(topic, qos, retain, priority) * 31 + Arrays.hashCode(payload);
+        return Objects.hash(topic, qos, retain, priority, expiry) * 31 + Arrays.hashCode(payload);
     }
 
     /** Describes the message without its payload, which may hold data that does not belong in a log. */
     @Override
     public String toString() {
         return "OutgoingMessage[topic=" + topic + ", payloadBytes=" + payload.length + ", qos=" + qos
-                + ", retain=" + retain + ", priority=" + priority + "]";
+                + ", retain=" + retain + ", priority=" + priority + (expiry.isZero() ? "" : ", expiry=" + expiry)
+                + "]";
     }
 }

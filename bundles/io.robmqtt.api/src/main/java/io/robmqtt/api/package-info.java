@@ -6,7 +6,7 @@
  * per configured connection.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.robmqtt.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -130,6 +130,14 @@ public @interface ConnectionConfig {
             min = "0", max = "3600")
     double listener_wait_seconds() default 30.0;
 
+    @AttributeDefinition(name = "Message expiry",
+            description = "Seconds a message may wait to be sent, counted from its acceptance: one older is never "
+                    + "sent, but removed (at the drain, and by a sweep every 10 s), and its delivery completes with "
+                    + "MessageExpiredException. A message's own expiry (publish with an expiry) overrides it. "
+                    + "Messages already handed to the broker complete their exchange. 0: never. Applies at once, "
+                    + "also to messages already queued.", min = "0", max = "315360000")
+    double message_expiry_seconds() default 0.0;
+
     @AttributeDefinition(name = "Maximum publish rate",
             description = "Most messages per second the connection sends to the broker, live, drained and re-sent "
                     + "alike (a cloud broker's per-connection quota); 0 for no limit. What it holds back waits "

@@ -18,6 +18,8 @@ final class ConnectionCounters {
     final LongAdder droppedNoListener = new LongAdder();
     /** Received QoS 0 messages dropped because their listener already had listener.capacity waiting. */
     final LongAdder droppedLaneFull = new LongAdder();
+    /** Queued messages removed unsent, past their expiry. */
+    final LongAdder expired = new LongAdder();
     volatile String lastConnectError = "";
     /** Which thread of the connection died of an error, and of what; empty while none did. */
     volatile String threadFailure = "";

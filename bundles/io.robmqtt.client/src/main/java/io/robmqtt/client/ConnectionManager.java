@@ -9,6 +9,7 @@ import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.store.InflightStore;
 import io.robmqtt.api.store.OfflineQueue;
 import io.robmqtt.api.store.ReceivedStore;
+import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
@@ -91,14 +92,14 @@ public class ConnectionManager implements MqttPublisher, ConnectionControl {
     }
 
     @Override
-    public Delivery publish(String topic, byte[] payload, int qos, boolean retain, int priority) {
-        return connection.publish(new OutgoingMessage(topic, payload, qos, retain, priority));
+    public Delivery publish(String topic, byte[] payload, int qos, boolean retain, int priority, Duration expiry) {
+        return connection.publish(new OutgoingMessage(topic, payload, qos, retain, priority, expiry));
     }
 
     @Override
     public CompletionStage<Delivery> publishAsync(String topic, byte[] payload, int qos, boolean retain,
-            int priority) {
-        return connection.publishAsync(new OutgoingMessage(topic, payload, qos, retain, priority));
+            int priority, Duration expiry) {
+        return connection.publishAsync(new OutgoingMessage(topic, payload, qos, retain, priority, expiry));
     }
 
     @Override

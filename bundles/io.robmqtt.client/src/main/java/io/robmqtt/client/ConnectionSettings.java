@@ -1,8 +1,10 @@
 package io.robmqtt.client;
 
+import io.robmqtt.api.OutgoingMessage;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +21,10 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
         int certExpiryWarnDays, String username, String password, double minBackoff,
         double maxBackoff, int keepalive, int connectTimeout, boolean cleanSession, String willTopic,
         byte[] willPayload, int willQos, boolean willRetain, int maxInflight, double listenerWaitSeconds,
-        double maxPublishRate, int maxPublishBurst, int listenerCapacity) {
+        double maxPublishRate, int maxPublishBurst, int listenerCapacity, double messageExpirySeconds) {
+
+    /** The longest message.expiry.seconds: ten years, as for a message's own expiry. */
+    static final double MAX_EXPIRY_SECONDS = OutgoingMessage.MAX_EXPIRY_DAYS * 86_400.0;
 
     /** Validates and converts configuration properties; {@code environment} supplies unset ones. */
     static ConnectionSettings from(Map<String, ?> properties, Map<String, String> environment) {
@@ -41,9 +46,15 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
                 c.username(), c.password(), c.min_backoff(), c.max_backoff(), c.keepalive(),
                 c.connect_timeout(), c.clean_session(), c.will_topic(),
                 c.will_payload().getBytes(StandardCharsets.UTF_8), c.will_qos(), c.will_retain(), c.max_inflight(),
-                c.listener_wait_seconds(), c.max_publish_rate(), c.max_publish_burst(), c.listener_capacity());
+                c.listener_wait_seconds(), c.max_publish_rate(), c.max_publish_burst(), c.listener_capacity(),
+                c.message_expiry_seconds());
         settings.validate();
         return settings;
+    }
+
+    /** How long a message without an expiry of its own may wait to be sent; zero for ever. */
+    Duration messageExpiry() {
+        return Duration.ofMillis(Math.round(messageExpirySeconds * 1000));
     }
 
     /** Names and value types, never values: the map may hold the password. */
@@ -128,6 +139,9 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
                 "max.publish.rate is " + maxPublishRate + "; it must be 0 (no limit) or more messages per second");
         require(maxPublishBurst >= 0, "max.publish.burst is " + maxPublishBurst + "; it must be at least 0");
         require(listenerCapacity >= 1, "listener.capacity is " + listenerCapacity + "; it must be at least 1");
+        require(messageExpirySeconds >= 0 && messageExpirySeconds <= MAX_EXPIRY_SECONDS,
+                "message.expiry.seconds is " + messageExpirySeconds + "; it must be from 0 (never) to "
+                        + (long) MAX_EXPIRY_SECONDS + " (ten years)");
         require(maxInflight >= 1 && maxInflight <= 65_535,
                 "max.inflight is " + maxInflight + "; it must be from 1 to 65535");
         require(willTopic.isEmpty() || (willTopic.indexOf('+') < 0 && willTopic.indexOf('#') < 0),
@@ -185,6 +199,6 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
                 + maxBackoff + "s, keepalive=" + keepalive + "s, clean.session=" + cleanSession + ", max.inflight="
                 + maxInflight + ", listener.wait=" + listenerWaitSeconds + "s"
                 + (maxPublishRate > 0 ? ", max.publish.rate=" + maxPublishRate + "/s burst " + maxPublishBurst : "")
-                + "]";
+                + (messageExpirySeconds > 0 ? ", message.expiry=" + messageExpirySeconds + "s" : "") + "]";
     }
 }

@@ -2,9 +2,12 @@ package io.robmqtt.client;
 
 import io.robmqtt.api.Delivery;
 import io.robmqtt.api.MessageEvictedException;
+import io.robmqtt.api.MessageExpiredException;
 import io.robmqtt.api.store.StoredMessage;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -69,6 +72,14 @@ final class DeliveryHandles {
         settle(victim.sequence(), new MessageEvictedException("message " + victim.sequence() + " on topic '"
                 + victim.message().topic() + "' with priority " + victim.message().priority()
                 + " was evicted from the full offline queue for a message of priority " + forPriority));
+    }
+
+    /** The message waited past its expiry, its own or else {@code connectionExpiry}, and was removed unsent. */
+    void expired(StoredMessage message, Duration connectionExpiry) {
+        Duration expiry = message.message().expiry().isZero() ? connectionExpiry : message.message().expiry();
+        settle(message.sequence(), new MessageExpiredException("message " + message.sequence() + " on topic '"
+                + message.message().topic() + "', accepted at " + Instant.ofEpochMilli(message.storedAtMillis())
+                + ", waited longer than its expiry of " + expiry.toMillis() / 1000.0 + " s and was not sent"));
     }
 
     /** Handles recorded: those not yet forgotten whose outcome has not come. */

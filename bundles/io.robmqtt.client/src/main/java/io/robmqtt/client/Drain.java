@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * After a connect: sends again every inflight message not yet sent in this session, then drains the offline
  * queue in priority order at the broker's pace (up to max.inflight unacknowledged), then hands over to the
- * live path. Runs on its own thread; a kick while it runs makes it look again.
+ * live path. Messages past their expiry are removed instead of sent. Runs on its own thread; a kick while it runs
+ * makes it look again.
  */
 final class Drain {
     private static final Logger LOG = LoggerFactory.getLogger(Drain.class);
@@ -26,6 +27,7 @@ final class Drain {
     private final AckBatcher acks;
     private final ConnectionCounters counters;
     private final PublishRate rate;
+    private final QueueExpiry expiry;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean resend = new AtomicBoolean();
@@ -35,10 +37,11 @@ final class Drain {
      * @param acks flushed before a re-send, so that it skips what the broker acknowledged just before the link
      *     failed
      * @param rate every message the drain sends takes a token of it
+     * @param expiry what the drain finds past its expiry is removed, not sent, and reported there
      * @param thread the drain's own thread
      */
     Drain(String name, OfflineQueue queue, InflightStore inflight, Router<PahoSession> router, AckBatcher acks,
-            ConnectionCounters counters, PublishRate rate, ScheduledExecutorService thread) {
+            ConnectionCounters counters, PublishRate rate, QueueExpiry expiry, ScheduledExecutorService thread) {
         this.name = name;
         this.queue = queue;
         this.inflight = inflight;
@@ -46,6 +49,7 @@ final class Drain {
         this.acks = acks;
         this.counters = counters;
         this.rate = rate;
+        this.expiry = expiry;
         this.thread = thread;
     }
 
@@ -150,7 +154,9 @@ final class Drain {
             }
             List<StoredMessage> batch;
             try {
-                batch = queue.moveToInflight(name, allowed);
+                OfflineQueue.Moved moved = queue.moveToInflight(name, allowed, expiry.connectionExpiry());
+                batch = moved.inflight();
+                expiry.report(moved.expired(), "drain");
             } catch (RuntimeException e) {
                 s.window().release(allowed); // nothing was moved: a retry must find its permits and tokens
                 rate.giveBack(allowed);

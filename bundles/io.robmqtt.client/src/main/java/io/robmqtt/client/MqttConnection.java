@@ -45,6 +45,7 @@ final class MqttConnection implements PahoSession.Events {
     /** Paho's QoS 2 receive state, kept durably from one session's client to the next. */
     private final ReceivedQos2 receivedQos2;
     private final AckBatcher acks;
+    private final QueueExpiry expiry;
     private final Subscriptions subscriptions;
     private final ExecutorService listenerPool;
     private volatile ConnectionSettings settings;
@@ -52,6 +53,7 @@ final class MqttConnection implements PahoSession.Events {
     // lifecycle thread only
     private volatile PahoSession session; // read by shutdown() once the lifecycle thread has ended
     private ScheduledFuture<?> nextAttempt;
+    private ScheduledFuture<?> expirySweep;
     private boolean running;
     private boolean everConnected;
 
@@ -70,7 +72,8 @@ final class MqttConnection implements PahoSession.Events {
         this.listenerPool = Executors.newCachedThreadPool(threads.named("robmqtt-listener-" + name));
         this.subscriptions = new Subscriptions(name, listenerPool, counters, lifecycle, System::nanoTime,
                 () -> this.settings.listenerWaitSeconds(), () -> this.settings.listenerCapacity());
-        this.drain = new Drain(name, queue, inflight, router, acks, counters, rate,
+        this.expiry = new QueueExpiry(name, queue, handles, counters, () -> this.settings.messageExpiry());
+        this.drain = new Drain(name, queue, inflight, router, acks, counters, rate, expiry,
                 threads.scheduled("robmqtt-drain-" + name));
         this.publishing = new PublishPath(name, queue, inflight, router, drain, handles, counters);
     }
@@ -112,6 +115,10 @@ final class MqttConnection implements PahoSession.Events {
     void start() {
         lifecycle.execute(() -> {
             running = true;
+            if (expirySweep == null) { // connected or not: expired messages must not hold queue capacity
+                expirySweep = lifecycle.scheduleWithFixedDelay(expiry::sweep, 0, QueueExpiry.SWEEP_SECONDS,
+                        TimeUnit.SECONDS);
+            }
             attempt();
         });
     }

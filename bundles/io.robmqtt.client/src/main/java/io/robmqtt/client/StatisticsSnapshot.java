@@ -8,10 +8,13 @@ import java.util.Map;
 record StatisticsSnapshot(boolean connected, double currentBackoffSeconds, QueueStatistics offlineQueue,
         long inflightMessages, boolean tlsEnabled, int activeSubscriptions, long published, long acknowledged,
         long queued, long evicted, long rejected, long resent, long reconnects, long connectFailures,
-        long received, long listenerFailures, Map<String, Long> dropped, double throttledSeconds, String threadFailure,
+        long received, long listenerFailures, Map<String, Long> dropped, long expired, double throttledSeconds,
+        String threadFailure,
         String lastConnectError,
         String certificateWarning)
         implements ClientStatistics {
+    /** The reason of {@link #dropped()} for messages removed unsent past their expiry. */
+    static final String EXPIRED = "expired";
 
     static StatisticsSnapshot of(boolean connected, double backoff, QueueStatistics queue, long inflight,
             boolean tls, int subscriptions, ConnectionCounters c, double throttledSeconds) {
@@ -19,7 +22,7 @@ record StatisticsSnapshot(boolean connected, double currentBackoffSeconds, Queue
                 c.acknowledged.sum(), c.queued.sum(), c.evicted.sum(), c.rejected.sum(), c.resent.sum(),
                 c.reconnects.sum(), c.connectFailures.sum(), c.received.sum(), c.listenerFailures.sum(),
                 Map.of(Subscriptions.NO_LISTENER, c.droppedNoListener.sum(), Subscriptions.LANE_FULL,
-                        c.droppedLaneFull.sum()), throttledSeconds,
+                        c.droppedLaneFull.sum(), EXPIRED, c.expired.sum()), c.expired.sum(), throttledSeconds,
                 c.threadFailure.isEmpty() ? queue.storeFailure() : c.threadFailure, c.lastConnectError,
                 c.certificateWarning);
     }

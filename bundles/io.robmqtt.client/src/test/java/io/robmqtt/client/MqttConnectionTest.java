@@ -28,7 +28,7 @@ class MqttConnectionTest {
      */
     private static ConnectionSettings unvalidated(String uri) {
         return new ConnectionSettings("attempts", "attempts-test", List.of(uri), false, "", "", "", "", true, 30, "",
-                "", 0.01, 0.05, 60, 5, false, "", new byte[0], 0, false, 10, 30.0, 0, 0, 1000);
+                "", 0.01, 0.05, 60, 5, false, "", new byte[0], 0, false, 10, 30.0, 0, 0, 1000, 0);
     }
 
     @Test

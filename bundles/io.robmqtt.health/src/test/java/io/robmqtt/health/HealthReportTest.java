@@ -58,6 +58,7 @@ class HealthReportTest {
             @Override public long received() { return 0; }
             @Override public long listenerFailures() { return 0; }
             @Override public Map<String, Long> dropped() { return Map.of(); }
+            @Override public long expired() { return 0; }
             @Override public double throttledSeconds() { return 0; }
             @Override public String threadFailure() { return ""; }
             @Override public String certificateWarning() { return ""; }

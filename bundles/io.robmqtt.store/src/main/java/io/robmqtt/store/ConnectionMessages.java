@@ -132,30 +132,53 @@ final class ConnectionMessages {
         }
     }
 
-    /** The next queued messages in delivery order; with {@code take}, hands them to inflight. */
-    List<StoredMessage> next(Transaction tx, int limit, boolean take) throws SQLException {
+    /** The next queued messages in delivery order, without taking them; expired ones too. */
+    List<StoredMessage> peek(Transaction tx, int limit) throws SQLException {
+        return next(tx, limit, false, 0, null);
+    }
+
+    /**
+     * Hands the next queued messages to inflight, in delivery order; those past their expiry (their own, else
+     * {@code expiry} ms, 0 for none) are removed instead and added to {@code expired}.
+     */
+    List<StoredMessage> take(Transaction tx, int limit, long expiry, List<StoredMessage> expired)
+            throws SQLException {
+        return next(tx, limit, true, expiry, expired);
+    }
+
+    private List<StoredMessage> next(Transaction tx, int limit, boolean take, long expiry,
+            List<StoredMessage> expired) throws SQLException {
         List<StoredMessage> next = new ArrayList<>();
+        long now = take ? tx.now() : 0;
         for (int p = OutgoingMessage.MAX_PRIORITY; p >= OutgoingMessage.MIN_PRIORITY && next.size() < limit; p--) {
             List<MessageRow> rows = window.get(p);
             for (int i = 0; next.size() < limit && (i < rows.size() || page(tx, p)); ) {
                 MessageRow row = rows.get(i);
+                Set<Long> gone = new HashSet<>();
                 for (StoredMessage m : read(tx, row, take, true)) {
                     if (next.size() == limit) {
                         break;
                     }
-                    if (!row.isInflight(m.sequence())) {
-                        next.add(m);
-                        if (take) {
-                            if (!row.committed()) {
-                                tx.readsUncommitted();
-                            }
-                            row.markInflight(m.sequence());
-                            inflight.put(m.sequence(), row);
-                            counters.remove(p, m.message().sizeBytes());
-                            changes.changed(row);
+                    if (row.isInflight(m.sequence())) {
+                        continue;
+                    }
+                    if (take && expired(m, now, expiry)) {
+                        gone.add(m.sequence());
+                        expired.add(m);
+                        continue;
+                    }
+                    next.add(m);
+                    if (take) {
+                        if (!row.committed()) {
+                            tx.readsUncommitted();
                         }
+                        row.markInflight(m.sequence());
+                        inflight.put(m.sequence(), row);
+                        counters.remove(p, m.message().sizeBytes());
+                        changes.changed(row);
                     }
                 }
+                remove(row, gone);
                 if (row.hasQueued()) {
                     i++;
                 } else {
@@ -164,6 +187,80 @@ final class ConnectionMessages {
             }
         }
         return next;
+    }
+
+    /**
+     * Removes up to {@code limit} queued messages past their expiry: their own, else {@code expiry} ms (0 for
+     * none). Those expiring by {@code expiry} are the oldest, at the head of each priority's queue; those with an
+     * expiry of their own are found by the rows' earliest expiry.
+     */
+    List<StoredMessage> expire(Transaction tx, long expiry, int limit) throws SQLException {
+        long now = tx.now();
+        List<StoredMessage> expired = new ArrayList<>();
+        if (expiry > 0) {
+            for (int p = OutgoingMessage.MAX_PRIORITY; p >= OutgoingMessage.MIN_PRIORITY; p--) {
+                List<MessageRow> rows = window.get(p);
+                int visited = 0;
+                for (int i = 0; expired.size() < limit && visited < limit && (i < rows.size() || page(tx, p)); ) {
+                    MessageRow row = rows.get(i);
+                    if (now - row.storedAt() <= expiry) {
+                        break; // the rows of a priority come in the order of the store's clock
+                    }
+                    visited++;
+                    removeExpired(tx, row, now, expiry, limit, expired);
+                    if (row.hasQueued()) {
+                        i++;
+                    } else {
+                        leave(rows.remove(i));
+                    }
+                }
+            }
+        }
+        if (expired.size() < limit) {
+            for (MessageRow row : known(RowTable.expiring(tx, name, now, limit - expired.size()), true)) {
+                removeExpired(tx, row, now, expiry, limit, expired);
+                if (!row.hasQueued() && window.get(row.priority).remove(row)) {
+                    leave(row);
+                }
+            }
+        }
+        return expired;
+    }
+
+    private void removeExpired(Transaction tx, MessageRow row, long now, long expiry, int limit,
+            List<StoredMessage> expired) throws SQLException {
+        Set<Long> gone = new HashSet<>();
+        for (StoredMessage m : read(tx, row, true, true)) {
+            if (expired.size() == limit) {
+                break;
+            }
+            if (!row.isInflight(m.sequence()) && expired(m, now, expiry)) {
+                gone.add(m.sequence());
+                expired.add(m);
+            }
+        }
+        remove(row, gone);
+    }
+
+    /** Whether a message is past its own expiry, or else past {@code expiry} ms (0: none). */
+    private static boolean expired(StoredMessage m, long now, long expiry) {
+        long own = m.message().expiry().toMillis();
+        long limit = own > 0 ? own : expiry;
+        return limit > 0 && now - m.storedAtMillis() > limit;
+    }
+
+    /** Marks queued messages of a row gone, and takes them off the counters. */
+    private void remove(MessageRow row, Set<Long> sequences) {
+        if (sequences.isEmpty()) {
+            return;
+        }
+        for (StoredMessage m : row.messages()) {
+            if (sequences.contains(m.sequence())) {
+                counters.remove(row.priority, m.message().sizeBytes());
+            }
+        }
+        row.remove(sequences);
+        changes.changed(row);
     }
 
     /** The oldest queued messages of one priority whose sequence is above {@code after}, for eviction. */
@@ -208,7 +305,7 @@ final class ConnectionMessages {
                 }
             }
             if (!complete[p]) {
-                for (MessageRow row : known(RowTable.overlapping(tx, name, p, after(p), lowest, highest))) {
+                for (MessageRow row : known(RowTable.overlapping(tx, name, p, after(p), lowest, highest), false)) {
                     removeFrom(tx, row, wanted, lowest, highest, removed);
                 }
                 for (MessageRow row : outside.get(p)) {
@@ -325,7 +422,7 @@ final class ConnectionMessages {
         int before = rows.size();
         while (!complete[priority] && rows.size() == before) {
             List<MessageRow> page = RowTable.page(tx, name, priority, after(priority), PAGE);
-            for (MessageRow row : known(page)) {
+            for (MessageRow row : known(page, false)) {
                 through[priority] = Math.max(through[priority], row.id);
                 if (row.needsMessages() && !row.loaded()) {
                     read(tx, row, true, true);
@@ -352,10 +449,16 @@ final class ConnectionMessages {
         return rows.isEmpty() ? through[priority] : Math.max(through[priority], rows.get(rows.size() - 1).id);
     }
 
-    /** Rows read from the database, each replaced by the one in memory where there is one. */
-    private List<MessageRow> known(List<MessageRow> read) {
+    /**
+     * Rows read from the database, each replaced by the one in memory where there is one: holding inflight
+     * messages, changed by this batch, or with {@code windows}, in a window (rows read past a window cannot be).
+     */
+    private List<MessageRow> known(List<MessageRow> read, boolean windows) {
         Map<Long, MessageRow> held = new HashMap<>();
         inflight.values().forEach(row -> held.put(row.id, row));
+        if (windows) {
+            window.forEach(rows -> rows.forEach(row -> held.put(row.id, row)));
+        }
         List<MessageRow> rows = new ArrayList<>(read.size());
         List<MessageRow> fresh = new ArrayList<>();
         for (MessageRow row : read) {

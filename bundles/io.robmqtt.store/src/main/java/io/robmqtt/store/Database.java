@@ -66,14 +66,15 @@ final class Database implements AutoCloseable {
      * Takes over an open connection (autocommit off) and starts the database thread.
      *
      * @param listener the state kept in memory about the file, told of every batch, commit and rollback
+     * @param clock the store's clock, whose correction is kept in the file
      */
     Database(Path file, Connection connection, Synchronous synchronous, TransactionListener listener,
-            CommitPolicy policy) {
+            CommitPolicy policy, StoreClock clock) {
         this.file = file;
         this.listener = listener;
         this.policy = policy;
         try {
-            this.transaction = new SqliteTransaction(connection);
+            this.transaction = new SqliteTransaction(connection, clock);
         } catch (SQLException e) {
             StoreException failure = SqliteErrors.storeFailure(file, e);
             DatabaseFile.closeAfterFailure(connection, failure);

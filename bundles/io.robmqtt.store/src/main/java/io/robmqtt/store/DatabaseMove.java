@@ -65,9 +65,16 @@ final class DatabaseMove {
      */
     private static long copy(Statement statement, long offset) throws SQLException {
         String table = Schema.ROWS;
-        int rows = statement.executeUpdate("INSERT INTO main." + table + " SELECT id + " + offset + ", connection, priority, "
-                + "first_seq + " + offset + ", last_seq + " + offset + ", taken_through + " + offset
-                + ", count, size, stored_at, gone, body FROM previous." + table);
+        boolean hasExpiry; // since layout 3
+        try (ResultSet rs = statement.executeQuery("SELECT 1 FROM pragma_table_info('" + table + "', 'previous') "
+                + "WHERE name = 'expires_at'")) {
+            hasExpiry = rs.next();
+        }
+        int rows = statement.executeUpdate("INSERT INTO main." + table + "(id, connection, priority, first_seq, "
+                + "last_seq, taken_through, count, size, stored_at, gone, body, expires_at) SELECT id + " + offset
+                + ", connection, priority, first_seq + " + offset + ", last_seq + " + offset + ", taken_through + "
+                + offset + ", count, size, stored_at, gone, body, " + (hasExpiry ? "expires_at" : "NULL")
+                + " FROM previous." + table);
         statement.executeUpdate("DELETE FROM previous." + table);
         String received = Schema.RECEIVED; // since layout 3
         boolean hasReceived;

@@ -41,6 +41,8 @@ final class MessageRow {
     private long storedAt;
     private long firstSequence;
     private long lastSequence;
+    /** When the first of the messages with an expiry of their own expires; {@link Long#MAX_VALUE} when none has. */
+    private long expiresAt = Long.MAX_VALUE;
     // Change tracking, set only by RowChanges (and for a row read from the database, by its constructor):
     /** Whether the row exists in the database, as of the open transaction. */
     private boolean persisted;
@@ -69,7 +71,7 @@ final class MessageRow {
      * some are gone, {@link #load} corrects them.
      */
     MessageRow(long id, String connection, int priority, int count, long size, long storedAt, long firstSequence,
-            long lastSequence, long inflightThrough, byte[] gone) {
+            long lastSequence, long inflightThrough, byte[] gone, long expiresAt) {
         this.id = id;
         this.connection = connection;
         this.priority = priority;
@@ -80,6 +82,7 @@ final class MessageRow {
         this.lastSequence = lastSequence;
         this.inflightThrough = inflightThrough;
         this.gone = BitSet.valueOf(gone);
+        this.expiresAt = expiresAt;
         this.allInflight = false;
         this.persisted = true;
         this.committed = true;
@@ -167,6 +170,7 @@ final class MessageRow {
         size += message.message().sizeBytes();
         writtenBytes += message.message().sizeBytes();
         storedAt = Math.min(storedAt, message.storedAtMillis());
+        expiresAt = Math.min(expiresAt, ownExpiry(message));
         lastSequence = message.sequence();
         if (allInflight) {
             inflightThrough = lastSequence;
@@ -243,10 +247,21 @@ final class MessageRow {
         return inflightThrough;
     }
 
+    long expiresAt() {
+        return expiresAt;
+    }
+
+    /** When a message expires by its own expiry; {@link Long#MAX_VALUE} when it has none. */
+    static long ownExpiry(StoredMessage message) {
+        long expiry = message.message().expiry().toMillis();
+        return expiry == 0 ? Long.MAX_VALUE : message.storedAtMillis() + expiry;
+    }
+
     private void summarize() {
         count = 0;
         size = 0;
         storedAt = Long.MAX_VALUE;
+        expiresAt = Long.MAX_VALUE;
         for (int i = 0; i < messages.size(); i++) {
             if (gone.get(i)) {
                 continue;
@@ -258,6 +273,7 @@ final class MessageRow {
             count++;
             size += m.message().sizeBytes();
             storedAt = Math.min(storedAt, m.storedAtMillis());
+            expiresAt = Math.min(expiresAt, ownExpiry(m));
             lastSequence = m.sequence();
         }
     }

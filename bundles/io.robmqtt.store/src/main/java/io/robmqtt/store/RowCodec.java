@@ -5,18 +5,21 @@ import io.robmqtt.api.store.StoredMessage;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The body of a row: its messages, one after another. Each message is its sequence (as the difference from the
  * row's id, so that moving rows to another file can renumber them in SQL), the time it was stored, QoS,
- * retain, topic and payload. Version 1 of the format; a row whose body does not parse is reported, never
- * guessed at.
+ * retain, its own expiry in milliseconds (0: none), topic and payload. Format 2; format 1, without the expiry,
+ * is still read. A row whose body does not parse is reported, never guessed at.
  */
 final class RowCodec {
-    private static final byte VERSION = 1;
-    private static final int FIXED = Long.BYTES * 2 + 2 + Integer.BYTES * 2;
+    private static final byte VERSION = 2;
+    /** The format without the expiry. */
+    private static final byte VERSION_1 = 1;
+    private static final int FIXED = Long.BYTES * 3 + 2 + Integer.BYTES * 2;
 
     private RowCodec() {}
 
@@ -43,8 +46,8 @@ final class RowCodec {
             OutgoingMessage message = m.message();
             byte[] payload = message.payload();
             body.putLong(m.sequence() - id).putLong(m.storedAtMillis()).put((byte) message.qos())
-                    .put((byte) (message.retain() ? 1 : 0)).putInt(topics.get(i).length).put(topics.get(i))
-                    .putInt(payload.length).put(payload);
+                    .put((byte) (message.retain() ? 1 : 0)).putLong(message.expiry().toMillis())
+                    .putInt(topics.get(i).length).put(topics.get(i)).putInt(payload.length).put(payload);
         }
         return body.array();
     }
@@ -52,9 +55,9 @@ final class RowCodec {
     static List<StoredMessage> decode(long id, int priority, byte[] bytes) {
         ByteBuffer body = ByteBuffer.wrap(bytes);
         byte version = body.hasRemaining() ? body.get() : -1;
-        if (version != VERSION) {
-            throw new Damaged("row " + id + " has body format " + version + "; this robmqtt reads format " + VERSION,
-                    null);
+        if (version != VERSION && version != VERSION_1) {
+            throw new Damaged("row " + id + " has body format " + version + "; this robmqtt reads formats "
+                    + VERSION_1 + " and " + VERSION, null);
         }
         try {
             List<StoredMessage> messages = new ArrayList<>();
@@ -63,10 +66,11 @@ final class RowCodec {
                 long storedAt = body.getLong();
                 int qos = body.get();
                 boolean retain = body.get() != 0;
+                Duration expiry = version == VERSION_1 ? Duration.ZERO : Duration.ofMillis(body.getLong());
                 String topic = new String(bytes(body), StandardCharsets.UTF_8);
                 byte[] payload = bytes(body);
-                messages.add(new StoredMessage(sequence, new OutgoingMessage(topic, payload, qos, retain, priority),
-                        storedAt));
+                messages.add(new StoredMessage(sequence,
+                        new OutgoingMessage(topic, payload, qos, retain, priority, expiry), storedAt));
             }
             return messages;
         } catch (Damaged e) {

@@ -11,11 +11,12 @@ import java.util.List;
 final class RowTable {
     private static final String TABLE = Schema.ROWS;
     static final String INSERT = "INSERT INTO " + TABLE + "(id, connection, priority, first_seq, last_seq, "
-            + "taken_through, count, size, stored_at, gone, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String UPDATE_STATE = "UPDATE " + TABLE + " SET taken_through = ?, gone = ? WHERE id = ?";
+            + "taken_through, count, size, stored_at, gone, body, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_STATE = "UPDATE " + TABLE + " SET taken_through = ?, gone = ?, expires_at = ? "
+            + "WHERE id = ?";
     private static final String DELETE = "DELETE FROM " + TABLE + " WHERE id IN (SELECT value FROM json_each(?))";
     private static final String HEADER = "SELECT id, priority, count, size, stored_at, first_seq, last_seq, "
-            + "taken_through, gone FROM " + TABLE + " WHERE connection = ? ";
+            + "taken_through, gone, expires_at FROM " + TABLE + " WHERE connection = ? ";
     /** Nothing gone: the header's count and size are the row's. */
     private static final String NONE_GONE = "gone = x'" + "00".repeat(MessageRow.GONE_BYTES) + "'";
     private static final String IRREGULAR = HEADER + "AND (taken_through >= first_seq OR NOT " + NONE_GONE + ")";
@@ -24,6 +25,8 @@ final class RowTable {
     /** Rows that may hold queued messages (the gone bitmap may say otherwise), by the index of layout 3. */
     private static final String PAGE = HEADER + "AND priority = ? AND id > ? AND last_seq > taken_through "
             + "ORDER BY id LIMIT ?";
+    /** Rows holding a message whose own expiry has passed, by the partial index of layout 3. */
+    private static final String EXPIRING = HEADER + "AND expires_at <= ? ORDER BY expires_at LIMIT ?";
     private static final String OVERLAPPING = HEADER + "AND priority = ? AND id > ? AND first_seq <= ? "
             + "AND last_seq >= ? ORDER BY id";
     private static final String BODY = "SELECT body FROM " + TABLE + " WHERE id = ?";
@@ -57,6 +60,7 @@ final class RowTable {
         insert.setLong(9, storedAt);
         insert.setBytes(10, row.goneBytes());
         insert.setBytes(11, RowCodec.encode(row.id, written));
+        setExpiresAt(insert, 12, row.expiresAt());
         insert.executeUpdate();
     }
 
@@ -68,8 +72,17 @@ final class RowTable {
         PreparedStatement update = tx.prepared(UPDATE_STATE);
         update.setLong(1, row.inflightThrough());
         update.setBytes(2, row.goneBytes());
-        update.setLong(3, row.id);
+        setExpiresAt(update, 3, row.expiresAt());
+        update.setLong(4, row.id);
         update.executeUpdate();
+    }
+
+    private static void setExpiresAt(PreparedStatement statement, int index, long expiresAt) throws SQLException {
+        if (expiresAt == Long.MAX_VALUE) {
+            statement.setNull(index, java.sql.Types.INTEGER);
+        } else {
+            statement.setLong(index, expiresAt);
+        }
     }
 
     /** Deletes rows by id in one statement (the ids go in as one JSON array). */
@@ -122,6 +135,15 @@ final class RowTable {
         return headers(connection, select);
     }
 
+    /** Up to {@code limit} rows of a connection holding a message whose own expiry is at or before {@code now}. */
+    static List<MessageRow> expiring(Transaction tx, String connection, long now, int limit) throws SQLException {
+        PreparedStatement select = tx.prepared(EXPIRING);
+        select.setString(1, connection);
+        select.setLong(2, now);
+        select.setInt(3, limit);
+        return headers(connection, select);
+    }
+
     /** The rows of one priority after the row {@code after} that may hold a sequence from lowest to highest. */
     static List<MessageRow> overlapping(Transaction tx, String connection, int priority, long after, long lowest,
             long highest) throws SQLException {
@@ -138,8 +160,10 @@ final class RowTable {
         List<MessageRow> rows = new ArrayList<>();
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
+                long expiresAt = rs.getLong(10);
                 rows.add(new MessageRow(rs.getLong(1), connection, rs.getInt(2), rs.getInt(3), rs.getLong(4),
-                        rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getBytes(9)));
+                        rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getBytes(9),
+                        rs.wasNull() ? Long.MAX_VALUE : expiresAt));
             }
         }
         return rows;

@@ -5,9 +5,10 @@ import java.sql.Statement;
 
 /**
  * The tables of the store: one row per {@link MessageRow} (queued and inflight messages alike), indexed for
- * reading the queue a page at a time; the QoS 2 messages received and not yet released by the broker; and the
- * record of the last sequence given. Files of the first layout (one row per message) are converted when opened;
- * those of the second get the index and the table of received messages.
+ * reading the queue a page at a time and for finding rows whose messages expire; the QoS 2 messages received
+ * and not yet released by the broker; and in {@code meta} the last sequence given and the store clock's
+ * correction. Files of the first layout (one row per message) are converted when opened; those of the second
+ * get the expiry column, the indexes and the table of received messages.
  */
 final class Schema {
     static final String ROWS = "message_batch";
@@ -30,11 +31,17 @@ final class Schema {
         statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + ROWS + "(id INTEGER PRIMARY KEY, "
                 + "connection TEXT NOT NULL, priority INTEGER NOT NULL, first_seq INTEGER NOT NULL, "
                 + "last_seq INTEGER NOT NULL, taken_through INTEGER NOT NULL, count INTEGER NOT NULL, "
-                + "size INTEGER NOT NULL, stored_at INTEGER NOT NULL, gone BLOB NOT NULL, body BLOB NOT NULL)");
+                + "size INTEGER NOT NULL, stored_at INTEGER NOT NULL, gone BLOB NOT NULL, body BLOB NOT NULL, "
+                + "expires_at INTEGER)");
+        addExpiresAt(statement, ROWS); // a file of layout 2
         // The queue is read a page at a time, by connection and priority in row order (layout 3).
         statement.executeUpdate("CREATE INDEX IF NOT EXISTS " + ROWS + "_queue ON " + ROWS
                 + "(connection, priority, id)");
+        // The earliest expiry of the messages of a row that have their own, for the expiry sweep (layout 3).
+        statement.executeUpdate("CREATE INDEX IF NOT EXISTS " + ROWS + "_expiry ON " + ROWS
+                + "(connection, expires_at) WHERE expires_at IS NOT NULL");
         statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + DAMAGED + " AS SELECT * FROM " + ROWS + " WHERE 0");
+        addExpiresAt(statement, DAMAGED);
         // QoS 2 messages received and answered with PUBREC, until the broker's PUBREL (layout 3).
         statement.executeUpdate("CREATE TABLE IF NOT EXISTS " + RECEIVED + "(connection TEXT NOT NULL, "
                 + "key TEXT NOT NULL, session TEXT NOT NULL, header BLOB NOT NULL, payload BLOB NOT NULL, "
@@ -44,6 +51,16 @@ final class Schema {
         statement.executeUpdate("INSERT OR IGNORE INTO meta(key, value) VALUES ('last_sequence', 0)");
         LayoutUpgrade.convert(statement.getConnection());
         statement.executeUpdate("PRAGMA user_version = " + VERSION);
+    }
+
+    private static void addExpiresAt(Statement statement, String table) throws SQLException {
+        try (var rs = statement.executeQuery("SELECT 1 FROM pragma_table_info('" + table + "') "
+                + "WHERE name = 'expires_at'")) {
+            if (rs.next()) {
+                return;
+            }
+        }
+        statement.executeUpdate("ALTER TABLE " + table + " ADD COLUMN expires_at INTEGER");
     }
 
     /** The highest sequence ever given, from the record of it and from the rows themselves. */

@@ -4,7 +4,6 @@ import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.store.InflightStore;
 import io.robmqtt.api.store.StoredMessage;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -17,23 +16,17 @@ import org.osgi.service.component.annotations.Reference;
 @Component(name = "io.robmqtt.store.InflightService", configurationPolicy = ConfigurationPolicy.IGNORE)
 public class SqliteInflightStore implements InflightStore {
     private final SqliteStore store;
-    private final Clock clock;
 
     @Activate
     public SqliteInflightStore(@Reference SqliteStore store) {
-        this(store, Clock.systemUTC());
-    }
-
-    SqliteInflightStore(SqliteStore store, Clock clock) {
         this.store = store;
-        this.clock = clock;
     }
 
     @Override
     public StoredMessage add(String connection, OutgoingMessage message) {
         store.limits().checkPayload(message);
         store.checkDiskFloor();
-        return store.call(connection, (tx, messages) -> messages.addInflight(tx, message, clock.millis()));
+        return store.call(connection, (tx, messages) -> messages.addInflight(tx, message, tx.now()));
     }
 
     @Override

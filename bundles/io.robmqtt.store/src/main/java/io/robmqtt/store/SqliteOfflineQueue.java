@@ -7,7 +7,8 @@ import io.robmqtt.api.store.Enqueued;
 import io.robmqtt.api.store.OfflineQueue;
 import io.robmqtt.api.store.StoredMessage;
 import java.sql.SQLException;
-import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -28,18 +29,12 @@ public class SqliteOfflineQueue implements OfflineQueue {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteOfflineQueue.class);
 
     private final SqliteStore store;
-    private final Clock clock;
     private final Map<String, LongAdder> evicted = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
 
     @Activate
     public SqliteOfflineQueue(@Reference SqliteStore store) {
-        this(store, Clock.systemUTC());
-    }
-
-    SqliteOfflineQueue(SqliteStore store, Clock clock) {
         this.store = store;
-        this.clock = clock;
     }
 
     @Override
@@ -59,13 +54,32 @@ public class SqliteOfflineQueue implements OfflineQueue {
     @Override
     public List<StoredMessage> peek(String connection, int limit) {
         checkLimit(limit);
-        return store.call(connection, (tx, messages) -> messages.next(tx, limit, false));
+        return store.call(connection, (tx, messages) -> messages.peek(tx, limit));
     }
 
     @Override
-    public List<StoredMessage> moveToInflight(String connection, int limit) {
+    public Moved moveToInflight(String connection, int limit, Duration expiry) {
         checkLimit(limit);
-        return store.callBeforeCommit(connection, (tx, messages) -> messages.next(tx, limit, true));
+        long expiryMillis = expiryMillis(expiry);
+        return store.callBeforeCommit(connection, (tx, messages) -> {
+            List<StoredMessage> expired = new ArrayList<>();
+            List<StoredMessage> taken = messages.take(tx, limit, expiryMillis, expired);
+            return new Moved(taken, expired);
+        });
+    }
+
+    @Override
+    public List<StoredMessage> expire(String connection, Duration expiry, int limit) {
+        checkLimit(limit);
+        long expiryMillis = expiryMillis(expiry);
+        return store.call(connection, (tx, messages) -> messages.expire(tx, expiryMillis, limit));
+    }
+
+    private static long expiryMillis(Duration expiry) {
+        if (expiry == null || expiry.isNegative()) {
+            throw new IllegalArgumentException("expiry is " + expiry + "; it must be 0 (none) or positive");
+        }
+        return expiry.toMillis();
     }
 
     @Override
@@ -85,7 +99,7 @@ public class SqliteOfflineQueue implements OfflineQueue {
                     (double) queue.bytes() / limits.maxQueueBytes());
             long oldest = messages.oldestStoredAt(tx);
             OptionalDouble age = oldest < 0 ? OptionalDouble.empty()
-                    : OptionalDouble.of(Math.max(0, clock.millis() - oldest) / 1000.0);
+                    : OptionalDouble.of(Math.max(0, tx.now() - oldest) / 1000.0);
             DiskSpace disk = store.disk();
             return new QueueSnapshot(queue.count(), queue.bytes(), queue.byPriority(), age,
                     Math.round(used * 100) / 100.0, adder(evicted, connection).sum(), adder(rejected, connection).sum(),
@@ -115,7 +129,7 @@ public class SqliteOfflineQueue implements OfflineQueue {
         if (!victims.isEmpty()) {
             messages.removeQueued(tx, victims.stream().map(StoredMessage::sequence).toList());
         }
-        StoredMessage stored = messages.enqueue(tx, message, clock.millis());
+        StoredMessage stored = messages.enqueue(tx, message, tx.now());
         for (StoredMessage victim : victims) {
             adder(evicted, connection).increment();
             LOG.warn("event=message_evicted connection={} topic={} priority={} sequence={} evicted_for_priority={}",

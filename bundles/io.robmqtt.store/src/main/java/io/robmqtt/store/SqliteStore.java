@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -36,6 +37,8 @@ public class SqliteStore {
     private record OpenFile(Database database, RowCache rows, DiskSpace disk) {}
 
     private final Clock clock;
+    /** The monotonic clock the store's clock checks the system clock against. */
+    private final LongSupplier nanos;
     private final ReadWriteLock reopening = new ReentrantReadWriteLock();
     private final AtomicInteger recoveredCorruptFiles = new AtomicInteger();
     private volatile QueueLimits limits;
@@ -44,11 +47,18 @@ public class SqliteStore {
 
     @Activate
     public SqliteStore(StoreConfig config) {
-        this(config, Clock.systemUTC());
+        this(config, Clock.systemUTC(), System::nanoTime);
     }
 
+    /** A store whose clock is {@code clock} alone: it makes no jumps the store could see (for tests). */
     SqliteStore(StoreConfig config, Clock clock) {
+        this(config, clock, () -> clock.millis() * 1_000_000);
+    }
+
+    /** A store on the system clock {@code clock}, checked for jumps against the monotonic {@code nanos}. */
+    SqliteStore(StoreConfig config, Clock clock, LongSupplier nanos) {
         this.clock = clock;
+        this.nanos = nanos;
         this.limits = QueueLimits.from(config);
         this.config = config;
         this.file = open(config, null);
@@ -217,7 +227,7 @@ public class SqliteStore {
         }
         RowCache rows = new RowCache();
         Database database = new Database(path, opened.connection(), settings.db_synchronous(), rows,
-                new CommitPolicy(System::nanoTime));
+                new CommitPolicy(System::nanoTime), new StoreClock(clock, nanos));
         return new OpenFile(database, rows, new DiskSpace(path, System::nanoTime));
     }
 }

@@ -25,12 +25,15 @@ final class SqliteTransaction implements Transaction {
     private long savedSequence;
     private boolean deletesRows;
     private boolean readsUncommitted;
+    private final StoreClock clock;
 
     /** Takes over a connection with autocommit off, and commits what was done on it before. */
-    SqliteTransaction(Connection connection) throws SQLException {
+    SqliteTransaction(Connection connection, StoreClock clock) throws SQLException {
         this.connection = connection;
+        this.clock = clock;
         try (Statement statement = connection.createStatement()) {
             lastSequence = Schema.lastSequence(statement);
+            clock.open(statement);
         }
         savedSequence = lastSequence;
         connection.commit();
@@ -54,6 +57,11 @@ final class SqliteTransaction implements Transaction {
     @Override
     public long nextSequence() {
         return ++lastSequence;
+    }
+
+    @Override
+    public long now() {
+        return clock.millis();
     }
 
     @Override
@@ -93,10 +101,14 @@ final class SqliteTransaction implements Transaction {
         savedSequence = -1;
     }
 
-    /** Records the last sequence where rows were deleted, then commits. */
+    /** Records the last sequence where rows were deleted, and the clock's correction if it changed; commits. */
     void commit() throws SQLException {
         saveSequence();
+        boolean clockWritten = clock.save(this);
         connection.commit();
+        if (clockWritten) {
+            clock.saved();
+        }
     }
 
     /** Rolls the open transaction back; what fails on the way is added to {@code failure}. */

@@ -11,6 +11,9 @@ interface Transaction {
     /** A prepared statement for {@code sql}, kept for reuse: do not close it. */
     PreparedStatement prepared(String sql) throws SQLException;
 
+    /** The store's clock, in milliseconds since the epoch: the system clock less its jumps ({@link StoreClock}). */
+    long now();
+
     /** The next sequence number: never given twice. */
     long nextSequence();
 

@@ -55,7 +55,7 @@ class KillDuringPublishTest {
 
         SqliteStore store = new SqliteStore(new StoreSettings(db), Clock.systemUTC());
         try {
-            List<StoredMessage> stored = new SqliteOfflineQueue(store, Clock.systemUTC()).peek("kill", 1_000_000);
+            List<StoredMessage> stored = new SqliteOfflineQueue(store).peek("kill", 1_000_000);
             Set<Long> storedSequences = stored.stream().map(StoredMessage::sequence).collect(Collectors.toSet());
             assertThat(storedSequences).containsAll(accepted);
         } finally {

@@ -42,8 +42,8 @@ class LayoutUpgradeTest {
 
     private void open(StoreSettings settings) {
         store = new SqliteStore(settings, Clock.systemUTC());
-        queue = new SqliteOfflineQueue(store, Clock.systemUTC());
-        inflight = new SqliteInflightStore(store, Clock.systemUTC());
+        queue = new SqliteOfflineQueue(store);
+        inflight = new SqliteInflightStore(store);
     }
 
     private StoreSettings settings() {
@@ -72,7 +72,13 @@ class LayoutUpgradeTest {
                     names.add(rs.getString(1));
                 }
             }
-            assertThat(names).contains(Schema.ROWS + "_queue", "received_qos2");
+            assertThat(names).contains(Schema.ROWS + "_queue", Schema.ROWS + "_expiry", "received_qos2");
+            for (String table : List.of(Schema.ROWS, Schema.DAMAGED)) {
+                try (var rs = statement.executeQuery("SELECT 1 FROM pragma_table_info('" + table + "') "
+                        + "WHERE name = 'expires_at'")) {
+                    assertThat(rs.next()).as(table + ".expires_at").isTrue();
+                }
+            }
         }
     }
 
@@ -88,7 +94,11 @@ class LayoutUpgradeTest {
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
                 Statement statement = db.createStatement()) { // back to what layout 2 wrote
             statement.executeUpdate("DROP INDEX " + Schema.ROWS + "_queue");
+            statement.executeUpdate("DROP INDEX " + Schema.ROWS + "_expiry");
+            statement.executeUpdate("ALTER TABLE " + Schema.ROWS + " DROP COLUMN expires_at");
+            statement.executeUpdate("ALTER TABLE " + Schema.DAMAGED + " DROP COLUMN expires_at");
             statement.executeUpdate("DROP TABLE received_qos2");
+            statement.executeUpdate("DELETE FROM meta WHERE key = 'clock_correction'");
             statement.executeUpdate("PRAGMA user_version = 2");
         }
 
@@ -99,6 +109,14 @@ class LayoutUpgradeTest {
         assertThat(topics(queue.peek(C, 10))).containsExactly("q0", "q1", "q3", "q4");
         assertThat(queue.statistics(C).totalMessages()).isEqualTo(4);
         assertCurrentLayout(file);
+        queue.enqueue(C, new OutgoingMessage("expiring", new byte[0], 1, false, 1, java.time.Duration.ofHours(1)));
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement statement = db.createStatement();
+                var rs = statement.executeQuery("SELECT count(*) FROM " + Schema.ROWS
+                        + " WHERE expires_at IS NOT NULL")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("rows with an expiry of their own").isEqualTo(1);
+        }
     }
 
     @Test

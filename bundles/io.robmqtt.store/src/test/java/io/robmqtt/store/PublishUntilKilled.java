@@ -21,7 +21,7 @@ public final class PublishUntilKilled {
     public static void main(String[] args) throws Exception {
         SqliteStore store = new SqliteStore(new StoreSettings(Path.of(args[0])).maxQueueSize(1_000_000),
                 Clock.systemUTC());
-        SqliteOfflineQueue queue = new SqliteOfflineQueue(store, Clock.systemUTC());
+        SqliteOfflineQueue queue = new SqliteOfflineQueue(store);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         long deadline = System.currentTimeMillis() + MAX_MILLIS;
         AtomicBoolean go = new AtomicBoolean(true);

@@ -37,8 +37,8 @@ class QueuePagingTest {
     void open() {
         store = new SqliteStore(new StoreSettings(dir.resolve("paging.db")).maxQueueSize(maxQueueSize),
                 Clock.systemUTC());
-        queue = new SqliteOfflineQueue(store, Clock.systemUTC());
-        inflight = new SqliteInflightStore(store, Clock.systemUTC());
+        queue = new SqliteOfflineQueue(store);
+        inflight = new SqliteInflightStore(store);
     }
 
     @AfterEach

@@ -43,8 +43,8 @@ class SharedRowsTest {
 
     private void open(StoreSettings settings) {
         store = new SqliteStore(settings, Clock.systemUTC());
-        queue = new SqliteOfflineQueue(store, Clock.systemUTC());
-        inflight = new SqliteInflightStore(store, Clock.systemUTC());
+        queue = new SqliteOfflineQueue(store);
+        inflight = new SqliteInflightStore(store);
     }
 
     private void reopen(StoreSettings settings) {

@@ -25,7 +25,7 @@ class SqliteInflightStoreTest {
     @BeforeEach
     void open() {
         store = new SqliteStore(new StoreSettings(dir.resolve("inflight.db")).maxPayloadBytes(8), Clock.systemUTC());
-        inflight = new SqliteInflightStore(store, Clock.systemUTC());
+        inflight = new SqliteInflightStore(store);
     }
 
     @AfterEach
@@ -54,7 +54,7 @@ class SqliteInflightStoreTest {
 
     @Test
     void messagesFromTheQueueKeepTheirSequenceAndAreListedInSequenceOrder() {
-        SqliteOfflineQueue queue = new SqliteOfflineQueue(store, Clock.systemUTC());
+        SqliteOfflineQueue queue = new SqliteOfflineQueue(store);
         StoredMessage queuedLater = queue.enqueue(C, message("later")).stored();
         StoredMessage direct = inflight.add(C, message("direct"));
         StoredMessage queuedEarlier = new StoredMessage(queuedLater.sequence() - 1000, message("earlier"), 0);

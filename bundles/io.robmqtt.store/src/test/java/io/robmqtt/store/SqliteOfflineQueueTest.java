@@ -47,7 +47,7 @@ class SqliteOfflineQueueTest {
     private SqliteOfflineQueue open(StoreSettings settings) {
         store = new SqliteStore(settings, clock);
         opened.add(store);
-        queue = new SqliteOfflineQueue(store, clock);
+        queue = new SqliteOfflineQueue(store);
         return queue;
     }
 
@@ -79,7 +79,7 @@ class SqliteOfflineQueueTest {
                 .hasMessageContaining("bytes free, below min.free.disk.bytes " + Long.MAX_VALUE / 2)
                 .hasMessageContaining("the file system ");
         assertThatThrownBy(() -> queue.enqueueAsync(C, message("d", 5))).isInstanceOf(StoreException.class);
-        assertThatThrownBy(() -> new SqliteInflightStore(store, clock).add(C, message("e", 5)))
+        assertThatThrownBy(() -> new SqliteInflightStore(store).add(C, message("e", 5)))
                 .isInstanceOf(StoreException.class);
         assertThat(queue.statistics(C).belowDiskFloor()).isTrue();
         assertThat(topics(queue.peek(C, 10))).as("what was stored is kept").containsExactly("a", "b");
@@ -222,7 +222,7 @@ class SqliteOfflineQueueTest {
     @Test
     void movingToInflightTakesTheNextMessagesInDeliveryOrderAtomically() {
         open(settings());
-        SqliteInflightStore inflight = new SqliteInflightStore(store, clock);
+        SqliteInflightStore inflight = new SqliteInflightStore(store);
         queue.enqueue(C, message("a1", 1));
         queue.enqueue(C, message("b5", 5));
         queue.enqueue(C, message("c5", 5));
@@ -249,14 +249,14 @@ class SqliteOfflineQueueTest {
         store.close(); // at once: well within the 20 ms a relaxed commit may wait
 
         open(settings());
-        assertThat(topics(new SqliteInflightStore(store, clock).list(C))).containsExactly("a", "b");
+        assertThat(topics(new SqliteInflightStore(store).list(C))).containsExactly("a", "b");
         assertThat(topics(queue.peek(C, 10))).containsExactly("c");
     }
 
     @Test
     void aMoveAndARemovalPendingTheirCommitAreSeenByLaterWorkAndCommittedWithDurableWork() {
         open(settings());
-        SqliteInflightStore inflight = new SqliteInflightStore(store, clock);
+        SqliteInflightStore inflight = new SqliteInflightStore(store);
         enqueue("a", "b");
         List<StoredMessage> moved = queue.moveToInflight(C, 1);
         inflight.removeAsync(C, List.of(moved.get(0).sequence()));
@@ -272,7 +272,7 @@ class SqliteOfflineQueueTest {
     @Test
     void aFailingBatchUndoesItselfAndNotTheMovesBeforeIt() {
         open(settings());
-        SqliteInflightStore inflight = new SqliteInflightStore(store, clock);
+        SqliteInflightStore inflight = new SqliteInflightStore(store);
         enqueue("a", "b");
         assertThat(topics(queue.moveToInflight(C, 1))).containsExactly("a"); // sent at once by a drain
 

@@ -69,7 +69,7 @@ class SqliteStoreTest {
         Files.write(db, garbage);
 
         SqliteStore store = open(new StoreSettings(db));
-        SqliteOfflineQueue queue = new SqliteOfflineQueue(store, Clock.systemUTC());
+        SqliteOfflineQueue queue = new SqliteOfflineQueue(store);
         queue.enqueue(C, message("after-recovery", 1));
 
         assertThat(store.recoveredCorruptFiles()).isEqualTo(1);
@@ -103,7 +103,7 @@ class SqliteStoreTest {
     void anUpdateThatNamesTheSameFileAnotherWayMovesNothing() {
         StoreSettings settings = new StoreSettings(dir.resolve("same.db"));
         SqliteStore store = open(settings);
-        SqliteOfflineQueue queue = new SqliteOfflineQueue(store, Clock.systemUTC());
+        SqliteOfflineQueue queue = new SqliteOfflineQueue(store);
         queue.enqueue(C, message("a", 5));
         queue.enqueue(C, message("b", 5));
         store.modified(settings.copy().withPath(dir.resolve("sub").resolve("..").resolve("same.db")));
@@ -137,7 +137,7 @@ class SqliteStoreTest {
     @Test
     void aFullDiskGivesAClearErrorAndKeepsWhatWasStored() {
         SqliteStore store = open(new StoreSettings(dir.resolve("full.db")));
-        SqliteOfflineQueue queue = new SqliteOfflineQueue(store, Clock.systemUTC());
+        SqliteOfflineQueue queue = new SqliteOfflineQueue(store);
         queue.enqueue(C, message("kept", 10));
         pragma(store, "PRAGMA max_page_count = " + pageCount(store));
 
@@ -153,7 +153,7 @@ class SqliteStoreTest {
     @Test
     void aReadOnlyDatabaseGivesAClearErrorOnPublish() {
         SqliteStore store = open(new StoreSettings(dir.resolve("ro.db")));
-        SqliteOfflineQueue queue = new SqliteOfflineQueue(store, Clock.systemUTC());
+        SqliteOfflineQueue queue = new SqliteOfflineQueue(store);
         queue.enqueue(C, message("kept", 1));
         pragma(store, "PRAGMA query_only = ON");
 
@@ -167,7 +167,7 @@ class SqliteStoreTest {
     void aSmallerQueueSizeAppliesLiveWithoutReopening() {
         StoreSettings settings = new StoreSettings(dir.resolve("live.db"));
         SqliteStore store = open(settings);
-        SqliteOfflineQueue queue = new SqliteOfflineQueue(store, Clock.systemUTC());
+        SqliteOfflineQueue queue = new SqliteOfflineQueue(store);
         queue.enqueue(C, message("a", 1));
         queue.enqueue(C, message("b", 1));
         java.sql.Connection before = store.call(C, (tx, messages) -> tx.connection());
@@ -194,8 +194,8 @@ class SqliteStoreTest {
     void aNewDbPathMovesQueuedAndInflightMessagesIntoTheNewFileInOrder() {
         StoreSettings settings = new StoreSettings(dir.resolve("old.db"));
         SqliteStore store = open(settings);
-        SqliteOfflineQueue queue = new SqliteOfflineQueue(store, Clock.systemUTC());
-        SqliteInflightStore inflight = new SqliteInflightStore(store, Clock.systemUTC());
+        SqliteOfflineQueue queue = new SqliteOfflineQueue(store);
+        SqliteInflightStore inflight = new SqliteInflightStore(store);
         queue.enqueue(C, message("q1", 1));
         queue.enqueue(C, message("q2", 1));
         StoredMessage sent = inflight.add(C, message("sent", 1));

@@ -4,6 +4,7 @@ import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.QueueFullException;
 import io.robmqtt.api.QueueStatistics;
 import io.robmqtt.api.StoreException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -64,11 +65,56 @@ public interface OfflineQueue {
      * duplicate and never a loss. Work done after this call sees the move. It never returns a message whose
      * enqueue is not durable yet: it waits for that commit (or makes it) first.
      *
+     * <p>Messages past their expiry are not taken: they are removed as by {@link #expire}, and dropped from the
+     * result.
+     *
      * @param connection the connection's name
      * @param limit the most messages to take, at least 1
      * @return the messages taken, in delivery order; empty when the queue is empty
      */
-    List<StoredMessage> moveToInflight(String connection, int limit);
+    default List<StoredMessage> moveToInflight(String connection, int limit) {
+        return moveToInflight(connection, limit, Duration.ZERO).inflight();
+    }
+
+    /**
+     * Like {@link #moveToInflight(String, int)}, but reports the messages it found past their expiry and
+     * removed instead of taking them.
+     *
+     * @param connection the connection's name
+     * @param limit the most messages to take, at least 1
+     * @param expiry the expiry of messages that have none of their own; {@link Duration#ZERO} for none
+     * @return the messages taken, in delivery order, and those removed as expired
+     * @since 1.1
+     */
+    Moved moveToInflight(String connection, int limit, Duration expiry);
+
+    /**
+     * The outcome of {@link #moveToInflight(String, int, Duration)}.
+     *
+     * @param inflight the messages taken, in delivery order
+     * @param expired the messages removed because they were past their expiry
+     * @since 1.1
+     */
+    record Moved(List<StoredMessage> inflight, List<StoredMessage> expired) {
+        /** Copies the lists. */
+        public Moved {
+            inflight = List.copyOf(inflight);
+            expired = List.copyOf(expired);
+        }
+    }
+
+    /**
+     * Removes durably up to {@code limit} queued messages that are past their expiry: the message's own
+     * ({@link OutgoingMessage#expiry()}), else {@code expiry}. Age counts from {@link StoredMessage#storedAtMillis()}
+     * on the store's clock. Inflight messages are never removed.
+     *
+     * @param connection the connection's name
+     * @param expiry the expiry of messages that have none of their own; {@link Duration#ZERO} for none
+     * @param limit the most messages to remove, at least 1
+     * @return the messages removed
+     * @since 1.1
+     */
+    List<StoredMessage> expire(String connection, Duration expiry, int limit);
 
     /**
      * Removes messages durably; sequences that are not queued are ignored.
