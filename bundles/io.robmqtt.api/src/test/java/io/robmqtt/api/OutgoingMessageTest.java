@@ -99,4 +99,20 @@ class OutgoingMessageTest {
         assertThat(m).isEqualTo(new OutgoingMessage("t", "secret-reading".getBytes(StandardCharsets.UTF_8), 0,
                 false, 1));
     }
+
+    @Test
+    void anExpiryIsZeroForTheConnectionsOrFromOneMillisecondToTenYears() {
+        assertThat(message("t", 0, 1).expiry()).isZero();
+        assertThat(new OutgoingMessage("t", new byte[0], 0, false, 1, java.time.Duration.ofMinutes(1)).expiry())
+                .isEqualTo(java.time.Duration.ofMinutes(1));
+        for (java.time.Duration bad : new java.time.Duration[] {java.time.Duration.ofSeconds(-1),
+                java.time.Duration.ofDays(3651), java.time.Duration.ofNanos(1_500_000)}) {
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> new OutgoingMessage("t", new byte[0], 0, false, 1, bad))
+                    .withMessageContaining("expiry is " + bad).withMessageContaining("3650 days");
+        }
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new OutgoingMessage("t", new byte[0], 0, false, 1, null))
+                .withMessageContaining("expiry is null");
+    }
 }

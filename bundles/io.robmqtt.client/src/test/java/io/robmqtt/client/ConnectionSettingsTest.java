@@ -67,6 +67,19 @@ class ConnectionSettingsTest {
     }
 
     @Test
+    void messageExpiryIsNeverByDefaultAndFromZeroToTenYears() {
+        assertThat(settings(config("client.id", "c")).messageExpiry()).isZero();
+        assertThat(settings(config("client.id", "c", "message.expiry.seconds", 2.5)).messageExpiry())
+                .isEqualTo(java.time.Duration.ofMillis(2_500));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings(config("client.id", "c", "message.expiry.seconds", -1.0)))
+                .withMessageContaining("message.expiry.seconds is -1.0").withMessageContaining("from 0 (never)");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings(config("client.id", "c", "message.expiry.seconds", 4e8)))
+                .withMessageContaining("ten years");
+    }
+
+    @Test
     void credentialsInClearAreThoseSentWithoutTlsToABrokerOffLoopback() {
         assertThat(ConnectionSettings.isLoopback("localhost")).isTrue();
         assertThat(ConnectionSettings.isLoopback("127.0.0.1")).isTrue();
