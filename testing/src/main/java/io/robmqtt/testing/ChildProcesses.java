@@ -32,7 +32,14 @@ public final class ChildProcesses {
      */
     public static Process startJar(Path jar, Path dir, String log, int httpPort, String... systemProperties)
             throws IOException {
+        return startJar(jar, dir, log, httpPort, List.of(), systemProperties);
+    }
+
+    /** As {@link #startJar(Path, Path, String, int, String...)}, with these JVM options too ({@code -Xmx64m}, ...). */
+    public static Process startJar(Path jar, Path dir, String log, int httpPort, List<String> jvmOptions,
+            String... systemProperties) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "-Dorg.osgi.service.http.port=" + httpPort));
+        command.addAll(jvmOptions);
         for (String property : systemProperties) {
             command.add("-D" + property);
         }

@@ -39,13 +39,13 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  */
 public final class DeliveryBenchmark {
     private static final int THREADS = 16;
-    private static final int MAX_INFLIGHT = 100;
+    static final int MAX_INFLIGHT = 100;
     private static final int MESSAGES = Integer.getInteger("bench.messages", 100_000);
     private static final int BACKLOG = Integer.getInteger("bench.backlog", 100_000);
     private static final long TIMEOUT_S = 300;
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     private static final int ASYNC_OUTSTANDING = 1_000;
-    private static final byte[] PAYLOAD = new byte[64];
+    static final byte[] PAYLOAD = new byte[64];
     /** "publish", "async" or "drain" to measure only that (for profiling); raw Paho is always measured. */
     private static final String ONLY = System.getProperty("bench.only", "");
 
@@ -153,7 +153,8 @@ public final class DeliveryBenchmark {
         return ONLY.isEmpty() || ONLY.equals(phase);
     }
 
-    private static double rawPaho(String uri, int messages) throws Exception {
+    /** Raw Paho from 16 threads, each waiting for a window permit; msg/s. Also the backlog benchmark's reference. */
+    static double rawPaho(String uri, int messages) throws Exception {
         MqttAsyncClient client = new MqttAsyncClient(uri, "bench-paho-" + System.nanoTime(), new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMaxInflight(MAX_INFLIGHT);
@@ -287,7 +288,7 @@ public final class DeliveryBenchmark {
     }
 
     /** Removes the benchmark's files: each run writes hundreds of megabytes. */
-    private static void deleteTree(Path dir) throws java.io.IOException {
+    static void deleteTree(Path dir) throws java.io.IOException {
         try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
@@ -315,7 +316,7 @@ public final class DeliveryBenchmark {
         return new SqliteStore(config);
     }
 
-    private static MqttConnection connection(SqliteStore store, String uri) {
+    static MqttConnection connection(SqliteStore store, String uri) {
         ConnectionSettings settings = ConnectionSettings.from(Map.of("client.id", "bench-" + System.nanoTime(),
                 "broker.uris", new String[] {uri}, "max.inflight", MAX_INFLIGHT, "min.backoff", 0.05,
                 "max.backoff", 0.2), Map.of());
@@ -335,7 +336,7 @@ public final class DeliveryBenchmark {
         }
     }
 
-    private static void awaitConnected(MqttConnection connection) {
+    static void awaitConnected(MqttConnection connection) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!connection.connected()) {
             if (System.nanoTime() > deadline) {
@@ -384,13 +385,13 @@ public final class DeliveryBenchmark {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
-    private static Process startMosquitto(Path dir, int port) throws IOException {
+    static Process startMosquitto(Path dir, int port) throws IOException {
         Path config = dir.resolve("mosquitto-" + port + ".conf");
         Files.writeString(config, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
                 + "max_inflight_messages 0\nmax_queued_messages 0\n");
