@@ -7,6 +7,7 @@ import io.robmqtt.api.ClientStatistics;
 import io.robmqtt.api.MqttPublisher;
 import io.robmqtt.itest.TestPki.KeyForm;
 import io.robmqtt.testing.Await;
+import io.robmqtt.testing.ChildProcesses;
 import io.robmqtt.testing.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,8 @@ import org.osgi.test.common.annotation.InjectService;
 
 /** Credentials in CONNECT, refusals, certificate rotation, and secrets that appear nowhere. */
 class CredentialsAndSecretsTest {
+    /** How robmqtt's secret references start (io.robmqtt.client's Secrets). */
+    private static final String REFERENCE = "robmqtt-secret:";
     @InjectBundleContext
     BundleContext context;
 
@@ -148,6 +151,85 @@ class CredentialsAndSecretsTest {
             c.update("ca.certs", new TestPki("not-the-broker").caCert.toString());
             Await.until("the new CA is used at once", Duration.ofSeconds(30),
                     () -> mqtt.statistics().lastConnectError().contains("not signed by a CA in ca.certs"));
+        }
+    }
+
+    /** GET with the Web Console's login; the body's bytes, or an AssertionError naming the status. */
+    private static byte[] console(int port, String path, String password) throws java.io.IOException {
+        java.net.HttpURLConnection connection = (java.net.HttpURLConnection) java.net.URI
+                .create("http://127.0.0.1:" + port + path).toURL().openConnection();
+        connection.setRequestProperty("Authorization", "Basic " + java.util.Base64.getEncoder()
+                .encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8)));
+        assertThat(connection.getResponseCode()).as("GET " + path).isEqualTo(200);
+        try (var in = connection.getInputStream()) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Every entry of a zip, as text. */
+    private static String unzip(byte[] zip) throws java.io.IOException {
+        StringBuilder text = new StringBuilder();
+        try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                text.append("== ").append(entry.getName()).append('\n')
+                        .append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return text.toString();
+    }
+
+    @Test
+    void noComponentListingOfTheWebConsoleOrTheShellShowsASecret() throws Exception {
+        String secret = "Secret-" + UUID.randomUUID();
+        String typed = "Typed-" + UUID.randomUUID();
+        broker.start(BrokerImplementation.mosquitto("allow_anonymous false",
+                "password_file " + passwordFile("device", secret)));
+        Path jar = ChildProcesses.jar("robmqtt.gateway.jar", "the bndrun module builds it before this one");
+        Path dir = Files.createTempDirectory("robmqtt-secrets");
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Path secrets = Files.createDirectories(dir.resolve("secrets"));
+        Files.writeString(secrets.resolve("mqtt-password"), secret);
+        String consolePassword = "console-" + UUID.randomUUID();
+        Files.writeString(secrets.resolve("console-password"), consolePassword);
+        String consoleLogin = "org.apache.felix.webconsole.internal.servlet.OsgiManager.cfg";
+        Files.copy(Path.of(System.getProperty("robmqtt.repo"), "conf", consoleLogin), conf.resolve(consoleLogin));
+        Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
+        Files.writeString(conf.resolve("io.robmqtt.connection-default.cfg"), "client.id = secrets-test\n"
+                + "broker.uris = tcp://127.0.0.1:" + broker.port() + "\nusername = device\n"
+                + "password = $[secret:mqtt-password]\n");
+        // a password written as a value, as the Web Console's form or Kura's UI would store it
+        Files.writeString(conf.resolve("io.robmqtt.connection-typed.cfg"), "client.id = secrets-typed\n"
+                + "broker.uris = tcp://127.0.0.1:" + broker.port() + "\nusername = device\n"
+                + "password = " + typed + "\nkeyfile.password = " + typed + "\n");
+        int http = TestBroker.freePort();
+        Path log = dir.resolve("gateway.log");
+        Process gateway = ChildProcesses.startJar(jar, dir, "gateway.log", http);
+        try (java.io.PrintWriter shell = new java.io.PrintWriter(gateway.getOutputStream(), true,
+                StandardCharsets.UTF_8)) {
+            Await.until("the gateway connected with the secret's password", Duration.ofSeconds(60),
+                    () -> ChildProcesses.contains(log, "event=connected connection=default"));
+            List<String> listings = new ArrayList<>();
+            String components = new String(console(http, "/system/console/status-scr.txt", consolePassword),
+                    StandardCharsets.UTF_8);
+            assertThat(components).as("the component status lists the connections")
+                    .contains("secrets-test").contains("secrets-typed").contains(REFERENCE);
+            listings.add(components);
+            // the Configuration Status page's "download full zip": any timestamp in the name
+            String path = "/system/console/config/configuration-status-20261206-000000.zip";
+            String status = unzip(console(http, path, consolePassword));
+            assertThat(status).as("the support zip holds the component status and the configurations")
+                    .contains("Declarative_Services_Components").contains("secrets-test").contains("secrets-typed");
+            listings.add(status);
+            shell.println("scr:info " + "io.robmqtt.connection");
+            Await.until("scr:info printed the connections' properties", Duration.ofSeconds(20),
+                    () -> ChildProcesses.read(log).split(REFERENCE, -1).length > 2);
+            listings.add(ChildProcesses.read(log));
+            for (String listing : listings) {
+                assertThat(listing).doesNotContain(secret).doesNotContain(typed);
+            }
+        } finally {
+            ChildProcesses.stop(gateway);
+            io.robmqtt.testing.TempDirs.delete(dir);
         }
     }
 }
