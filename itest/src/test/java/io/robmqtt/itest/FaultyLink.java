@@ -67,7 +67,10 @@ final class FaultyLink implements AutoCloseable {
         mutedSockets.addAll(muted);
     }
 
-    /** Drops the PUBREL packets the broker sends while on; counts them. */
+    /**
+     * Drops the PUBREL packets the broker sends while on; counts them. Plain MQTT only (not TLS), and turned on
+     * while the link is idle: the broker's stream is cut into packets from the next read on.
+     */
     void withholdReleases(boolean withhold) {
         withholdingReleases = withhold;
     }
@@ -111,8 +114,8 @@ final class FaultyLink implements AutoCloseable {
                     if (mutedSockets.contains(from) || mutedSockets.contains(to)) {
                         continue; // the link is dead: bytes vanish, nobody is told
                     }
-                    if (!fromBroker) {
-                        out.write(buffer, 0, n);
+                    if (!fromBroker || (!withholdingReleases && frames.empty())) {
+                        out.write(buffer, 0, n); // TLS records, or MQTT while nothing is withheld
                     } else {
                         for (byte[] packet : frames.add(buffer, n)) {
                             if (withholdingReleases && (packet[0] & 0xF0) == 0x60) {
@@ -158,6 +161,11 @@ final class FaultyLink implements AutoCloseable {
     /** Cuts a byte stream into MQTT packets: a fixed header byte, the remaining length, the rest. */
     private static final class MqttFrames {
         private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+
+        /** Whether no part of a packet is held back. */
+        boolean empty() {
+            return pending.size() == 0;
+        }
 
         List<byte[]> add(byte[] bytes, int length) {
             pending.write(bytes, 0, length);

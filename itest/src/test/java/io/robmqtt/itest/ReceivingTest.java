@@ -251,4 +251,26 @@ class ReceivingTest {
             registration.unregister();
         }
     }
+
+    @Test
+    void aFilterWithANewlineCannotForgeALogLine() throws Exception {
+        connect();
+        String forged = "forged-" + UUID.randomUUID();
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(MessageListener.FILTER, new String[] {topic + "/a\n" + forged + " event=connected"});
+        properties.put(MessageListener.CONNECTION, connection.name);
+        ServiceRegistration<MessageListener> listener = context.registerService(MessageListener.class,
+                new RecordingListener(), properties); // an application's filter, which robmqtt logs
+        java.nio.file.Path log = java.nio.file.Path.of(System.getProperty("org.slf4j.simpleLogger.logFile"));
+        try {
+            Await.until("robmqtt logged the filter", Duration.ofSeconds(20),
+                    () -> io.robmqtt.testing.ChildProcesses.read(log).contains(forged));
+            List<String> lines = java.nio.file.Files.readAllLines(log);
+            assertThat(lines).as("log lines the filter could have forged").noneMatch(line -> line.startsWith(forged));
+            assertThat(lines).as("the filter refused, on one line").anyMatch(line -> line.contains(
+                    "event=listener_refused") && line.contains(forged) && line.contains("U+000A"));
+        } finally {
+            listener.unregister();
+        }
+    }
 }

@@ -11,8 +11,9 @@ import java.util.Objects;
  * <p>The payload array is copied when the message is created; {@link #payload()} returns the stored array
  * without copying it, so callers must not modify what it returns.
  *
- * @param topic the topic name: not empty, no {@code +} or {@code #} wildcard, no U+0000, well-formed UTF-16,
- *     at most {@value #MAX_TOPIC_BYTES} bytes in UTF-8
+ * @param topic the topic name: not empty, no {@code +} or {@code #} wildcard, no U+0000, no character MQTT
+ *     clients refuse ({@link #refusedByMqttClients}), well-formed UTF-16, at most {@value #MAX_TOPIC_BYTES}
+ *     bytes in UTF-8
  * @param payload the payload bytes; may be empty, not {@code null}
  * @param qos the MQTT quality of service, {@value #MIN_QOS} to {@value #MAX_QOS}
  * @param retain whether the broker keeps the message as the topic's retained message
@@ -88,6 +89,12 @@ public record OutgoingMessage(String topic, byte[] payload, int qos, boolean ret
                 throw new IllegalArgumentException(
                         "topic contains U+0000 at index " + i + "; MQTT forbids the null character in topics");
             }
+            if (refusedByMqttClients(c)) {
+                throw new IllegalArgumentException(String.format("topic contains U+%04X at index %d; a topic "
+                        + "must not contain control characters (U+0001 to U+001F, U+007F to U+009F) or the "
+                        + "non-characters U+FDD0 to U+FDDF, U+FFFE and U+FFFF, which MQTT clients and brokers "
+                        + "refuse", (int) c, i));
+            }
             if (Character.isSurrogate(c)) {
                 boolean paired = Character.isHighSurrogate(c) && i + 1 < topic.length()
                         && Character.isLowSurrogate(topic.charAt(i + 1));
@@ -103,6 +110,19 @@ public record OutgoingMessage(String topic, byte[] payload, int qos, boolean ret
             throw new IllegalArgumentException("topic is " + bytes + " bytes in UTF-8; MQTT allows at most "
                     + MAX_TOPIC_BYTES);
         }
+    }
+
+    /**
+     * Whether MQTT clients (Paho) and brokers (Mosquitto) refuse this character in a topic, a filter or a client
+     * id: a control character, or a non-character of the Basic Multilingual Plane.
+     *
+     * @param c a UTF-16 unit
+     * @return true if it is refused
+     * @since 1.2
+     */
+    public static boolean refusedByMqttClients(char c) {
+        return (c > '\u0000' && c <= '\u001f') || (c >= '\u007f' && c <= '\u009f') || (c >= '\ufdd0' && c <= '\ufddf')
+                || c == '\ufffe' || c == '\uffff';
     }
 
     private static int utf8Length(String s) {

@@ -115,4 +115,14 @@ class OutgoingMessageTest {
                 .isThrownBy(() -> new OutgoingMessage("t", new byte[0], 0, false, 1, null))
                 .withMessageContaining("expiry is null");
     }
+
+    @Test
+    void refusesCharactersThatMqttClientsAndBrokersRefuse() {
+        for (char c : new char[] {'\n', '\r', '\u0001', '\u001f', '\u007f', '\u0085', '\u009f', '\ufdd0', '\ufffe',
+                '\uffff'}) {
+            assertThatIllegalArgumentException().isThrownBy(() -> message("a/" + c, 0, 1))
+                    .withMessageContaining(String.format("U+%04X at index 2", (int) c));
+        }
+        assertThat(message("a/\u00a0\ufdef\u20ac", 0, 1).topic()).as("what clients accept").endsWith("\u20ac");
+    }
 }

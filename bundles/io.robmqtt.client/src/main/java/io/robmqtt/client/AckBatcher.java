@@ -1,5 +1,6 @@
 package io.robmqtt.client;
 
+import io.robmqtt.common.LogValue;
 import io.robmqtt.api.store.InflightStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,8 +59,9 @@ final class AckBatcher {
         pending.addAndGet(-batch.size());
         inflight.removeAsync(connection, batch).whenComplete((ok, failure) -> {
             if (failure != null) {
-                LOG.error("event=inflight_remove_failed connection={} messages={} reason=\"{}\": they will be sent "
-                        + "again after a restart (a duplicate, not a loss)", connection, batch.size(), failure.toString());
+                LOG.error("event=inflight_remove_failed connection={} messages={} reason={}: they will be sent "
+                        + "again after a restart (a duplicate, not a loss)", LogValue.of(connection), batch.size(),
+                        LogValue.of(failure.toString()));
             }
         });
     }

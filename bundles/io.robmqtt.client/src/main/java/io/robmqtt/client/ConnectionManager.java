@@ -1,5 +1,6 @@
 package io.robmqtt.client;
 
+import io.robmqtt.common.LogValue;
 import io.robmqtt.api.ClientStatistics;
 import io.robmqtt.api.MessageListener;
 import io.robmqtt.api.Subscription;
@@ -48,20 +49,22 @@ public class ConnectionManager implements MqttPublisher, ConnectionControl {
 
     @Activate
     public ConnectionManager(@Reference OfflineQueue queue, @Reference InflightStore inflight,
-            @Reference ReceivedStore received, BundleContext context, Map<String, Object> properties) {
+            @Reference ReceivedStore received, @Reference Secrets secrets, BundleContext context,
+            Map<String, Object> properties) {
         ConnectionSettings settings;
         try {
             settings = ConnectionSettings.from(properties, System.getenv());
         } catch (IllegalArgumentException e) {
-            LOG.error("event=config_refused pid={} reason=\"{}\"", properties.get("service.pid"), e.getMessage());
+            LOG.error("event=config_refused pid={} reason={}", LogValue.of(properties.get("service.pid")),
+                    LogValue.of(e.getMessage()));
             throw e;
         }
-        connection = new MqttConnection(settings, queue, inflight, received);
+        connection = new MqttConnection(settings, queue, inflight, received, secrets);
         whiteboard = new ListenerWhiteboard(connection.subscriptions());
         connection.start();
         registration = context.registerService(new String[] {MqttPublisher.class.getName(),
             ConnectionControl.class.getName()}, this, serviceProperties(settings));
-        LOG.info("event=connection_started settings=\"{}\"", settings);
+        LOG.info("event=connection_started settings={}", LogValue.of(settings));
     }
 
     @Modified
@@ -70,8 +73,8 @@ public class ConnectionManager implements MqttPublisher, ConnectionControl {
         try {
             next = ConnectionSettings.from(properties, System.getenv());
         } catch (IllegalArgumentException e) {
-            LOG.error("event=config_refused connection={} reason=\"{}\": the connection keeps its previous settings",
-                    connection.name(), e.getMessage());
+            LOG.error("event=config_refused connection={} reason={}: the connection keeps its previous settings",
+                    LogValue.of(connection.name()), LogValue.of(e.getMessage()));
             return;
         }
         connection.reconfigure(next).join();

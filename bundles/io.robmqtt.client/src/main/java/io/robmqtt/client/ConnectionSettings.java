@@ -40,7 +40,8 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
     private static ConnectionSettings from(Map<String, Object> merged, ConnectionConfig c) {
         Object id = merged.get("client.id");
         List<String> uris = brokerUris(c);
-        ConnectionSettings settings = new ConnectionSettings(c.connection_name(), id == null ? null : id.toString(), uris,
+        ConnectionSettings settings = new ConnectionSettings(c.connection_name(), id == null ? null : id.toString(),
+        uris,
                 c.use_tls() || uris.stream().anyMatch(u -> u.startsWith("ssl://")), c.ca_certs(), c.certfile(),
                 c.keyfile(), c.keyfile_password(), c.tls_hostname_verification(), c.cert_expiry_warn_days(),
                 c.username(), c.password(), c.min_backoff(), c.max_backoff(), c.keepalive(),
@@ -50,6 +51,24 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
                 c.message_expiry_seconds());
         settings.validate();
         return settings;
+    }
+
+    /** Refuses characters that MQTT clients and brokers refuse, naming the property and the place, not the value. */
+    private static void requireMqttText(String property, String value) {
+        for (int i = 0; value != null && i < value.length(); i++) {
+            char c = value.charAt(i);
+            require(!OutgoingMessage.refusedByMqttClients(c), String.format("%s contains U+%04X at index %d; "
+                    + "MQTT clients and brokers refuse control characters and the non-characters U+FDD0 to U+FDDF, "
+                    + "U+FFFE and U+FFFF", property, (int) c, i));
+        }
+    }
+
+    /** These settings with other secrets: the values an attempt uses (see {@link Secrets}). */
+    ConnectionSettings withSecrets(String password, String keyfilePassword) {
+        return new ConnectionSettings(connectionName, clientId, brokerUris, useTls, caCerts, certfile, keyfile,
+                keyfilePassword, verifyHostname, certExpiryWarnDays, username, password, minBackoff, maxBackoff,
+                keepalive, connectTimeout, cleanSession, willTopic, willPayload, willQos, willRetain, maxInflight,
+                listenerWaitSeconds, maxPublishRate, maxPublishBurst, listenerCapacity, messageExpirySeconds);
     }
 
     /** How long a message without an expiry of its own may wait to be sent; zero for ever. */
@@ -146,6 +165,9 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
                 "max.inflight is " + maxInflight + "; it must be from 1 to 65535");
         require(willTopic.isEmpty() || (willTopic.indexOf('+') < 0 && willTopic.indexOf('#') < 0),
                 "will.topic '" + willTopic + "' must not contain '+' or '#'");
+        requireMqttText("client.id", clientId);
+        requireMqttText("username", username);
+        requireMqttText("will.topic", willTopic);
     }
 
     private static void require(boolean rule, String message) {

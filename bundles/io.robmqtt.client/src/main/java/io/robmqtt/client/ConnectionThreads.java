@@ -1,5 +1,6 @@
 package io.robmqtt.client;
 
+import io.robmqtt.common.LogValue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -61,13 +62,15 @@ final class ConnectionThreads {
         if (cause instanceof Error) {
             died(thread, cause);
         } else {
-            LOG.error("event=task_failed connection={} thread={} reason=\"{}\"", connection, thread, cause, cause);
+            LOG.error("event=task_failed connection={} thread={} reason={}", LogValue.of(connection),
+                    LogValue.of(thread), LogValue.of(cause), cause);
         }
     }
 
     private void died(String thread, Throwable cause) {
         counters.threadFailure = thread + ": " + cause;
-        LOG.error("event=thread_died connection={} thread={} reason=\"{}\": robmqtt cannot go on reliably; "
-                + "/health/live answers 503 until the gateway is restarted", connection, thread, cause, cause);
+        LOG.error("event=thread_died connection={} thread={} reason={}: robmqtt cannot go on reliably; "
+                + "/health/live answers 503 until the gateway is restarted", LogValue.of(connection),
+                LogValue.of(thread), LogValue.of(cause), cause);
     }
 }

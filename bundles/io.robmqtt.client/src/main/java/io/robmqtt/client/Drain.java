@@ -1,5 +1,6 @@
 package io.robmqtt.client;
 
+import io.robmqtt.common.LogValue;
 import io.robmqtt.api.store.InflightStore;
 import io.robmqtt.api.store.OfflineQueue;
 import io.robmqtt.api.store.StoredMessage;
@@ -101,7 +102,8 @@ final class Drain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.error("event=drain_failed connection={} reason=\"{}\": retrying in 1 s", name, e.toString(), e);
+            LOG.error("event=drain_failed connection={} reason={}: retrying in 1 s", LogValue.of(name),
+                    LogValue.of(e.toString()), e);
             resend.set(true);
             thread.schedule(this::kick, 1, TimeUnit.SECONDS);
         }
@@ -129,7 +131,7 @@ final class Drain {
         }
         counters.resent.add(resent);
         if (resent > 0) {
-            LOG.info("event=inflight_resent connection={} messages={}", name, resent);
+            LOG.info("event=inflight_resent connection={} messages={}", LogValue.of(name), resent);
         }
     }
 
@@ -167,7 +169,7 @@ final class Drain {
             if (batch.isEmpty()) {
                 if (router.goLive(s, mark)) {
                     if (drained > 0) {
-                        LOG.info("event=queue_drained connection={} messages={}", name, drained);
+                        LOG.info("event=queue_drained connection={} messages={}", LogValue.of(name), drained);
                     }
                     return;
                 }

@@ -1,5 +1,6 @@
 package io.robmqtt.client;
 
+import io.robmqtt.common.LogValue;
 import io.robmqtt.api.MessageListener;
 import io.robmqtt.api.Subscription;
 import java.util.ArrayList;
@@ -35,8 +36,8 @@ final class ListenerWhiteboard {
             try {
                 made.add(subscriptions.add(filter, listener, qos));
             } catch (IllegalArgumentException e) {
-                LOG.error("event=listener_refused connection={} service.id={} reason=\"{}\"", connectionName,
-                        properties.get("service.id"), e.getMessage());
+                LOG.error("event=listener_refused connection={} service.id={} reason={}", LogValue.of(connectionName),
+                        LogValue.of(properties.get("service.id")), LogValue.of(e.getMessage()));
             }
         }
         synchronized (this) {

@@ -1,5 +1,6 @@
 package io.robmqtt.client;
 
+import io.robmqtt.common.LogValue;
 import io.robmqtt.api.Delivery;
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.store.InflightStore;
@@ -45,6 +46,7 @@ final class MqttConnection implements PahoSession.Events {
     /** Paho's QoS 2 receive state, kept durably from one session's client to the next. */
     private final ReceivedQos2 receivedQos2;
     private final AckBatcher acks;
+    private final Secrets secrets;
     private final QueueExpiry expiry;
     private final Subscriptions subscriptions;
     private final ExecutorService listenerPool;
@@ -57,8 +59,15 @@ final class MqttConnection implements PahoSession.Events {
     private boolean running;
     private boolean everConnected;
 
+    /** A connection whose configured secrets are used as they are (no reference, no decoder). */
     MqttConnection(ConnectionSettings settings, OfflineQueue queue, InflightStore inflight, ReceivedStore received) {
+        this(settings, queue, inflight, received, new Secrets());
+    }
+
+    MqttConnection(ConnectionSettings settings, OfflineQueue queue, InflightStore inflight, ReceivedStore received,
+            Secrets secrets) {
         this.settings = settings;
+        this.secrets = secrets;
         this.queue = queue;
         this.inflight = inflight;
         this.backoff = newBackoff(settings);
@@ -140,7 +149,7 @@ final class MqttConnection implements PahoSession.Events {
             PahoSession ending = session;
             session = null;
             ending.disconnect();
-            LOG.info("event=disconnected connection={} reason=\"clean disconnect\"", name());
+            LOG.info("event=disconnected connection={} reason=\"clean disconnect\"", LogValue.of(name()));
         }
     }
 
@@ -152,7 +161,7 @@ final class MqttConnection implements PahoSession.Events {
             backoff = newBackoff(next);
             rate.configure(next.maxPublishRate(), next.maxPublishBurst());
             if (previous.needsReconnect(next) && running) {
-                LOG.info("event=reconfiguring connection={} settings=\"{}\"", name(), next);
+                LOG.info("event=reconfiguring connection={} settings={}", LogValue.of(name()), LogValue.of(next));
                 stopNow();
                 running = true;
                 attempt();
@@ -179,7 +188,7 @@ final class MqttConnection implements PahoSession.Events {
             session = null;
             left.disconnect();
             LOG.warn("event=disconnected connection={} reason=\"closed at shutdown, the clean stop did not finish\"",
-                    name());
+                    LogValue.of(name()));
         }
         lifecycle.shutdownNow();
         drain.shutdown();
@@ -201,7 +210,7 @@ final class MqttConnection implements PahoSession.Events {
             } catch (InterruptedException e) {
                 interrupted = true;
             } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("event=shutdown_slow connection={} reason=\"{}\"", name(), e.toString());
+                LOG.warn("event=shutdown_slow connection={} reason={}", LogValue.of(name()), LogValue.of(e.toString()));
                 return interrupted;
             }
         }
@@ -227,13 +236,14 @@ final class MqttConnection implements PahoSession.Events {
         }
         PahoSession attempt = null;
         try {
-            TlsContext tls = settings.useTls() ? TlsContext.build(settings, java.time.Clock.systemUTC()) : null;
-            attempt = new PahoSession(settings, tls, this, receivedQos2);
+            ConnectionSettings resolved = secrets.resolve(settings); // for this attempt only
+            TlsContext tls = resolved.useTls() ? TlsContext.build(resolved, java.time.Clock.systemUTC()) : null;
+            attempt = new PahoSession(resolved, tls, this, receivedQos2);
             session = attempt;
             warnAboutTls(tls);
-            LOG.info("event=connecting connection={} brokers={} client_id={}", name(), settings.brokerUris(),
-                    settings.clientId());
-            attempt.connect(settings);
+            LOG.info("event=connecting connection={} brokers={} client_id={}", LogValue.of(name()),
+                    LogValue.of(settings.brokerUris()), LogValue.of(settings.clientId()));
+            attempt.connect(resolved);
         } catch (Exception e) {
             // Whatever fails in an attempt (Paho refusing a URI, a key file Bouncy Castle cannot decode) is a failed
             // attempt, reported and retried by the backoff: never the end of the reconnect loop. An Error is not
@@ -246,8 +256,8 @@ final class MqttConnection implements PahoSession.Events {
         counters.certificateWarning = tls == null ? "" : tls.expiryWarning();
         if (settings.sendsCredentialsInClear()) {
             LOG.warn("event=credentials_in_clear connection={} brokers={}: use.tls is false, so the username and "
-                    + "password cross the network unencrypted; set use.tls (or ssl:// broker URIs)", name(),
-                    settings.brokerUris());
+                    + "password cross the network unencrypted; set use.tls (or ssl:// broker URIs)",
+                    LogValue.of(name()), LogValue.of(settings.brokerUris()));
         }
         if (tls == null) {
             return;
@@ -255,10 +265,11 @@ final class MqttConnection implements PahoSession.Events {
         if (!settings.verifyHostname()) {
             LOG.warn("event=tls_hostname_verification_off connection={}: the broker's certificate is not checked "
                     + "against the host name; anyone with a certificate from the same CA can pose as the broker",
-                    name());
+                    LogValue.of(name()));
         }
         if (!tls.expiryWarning().isEmpty()) {
-            LOG.warn("event=certificate_expiring connection={} reason=\"{}\"", name(), tls.expiryWarning());
+            LOG.warn("event=certificate_expiring connection={} reason={}", LogValue.of(name()),
+                    LogValue.of(tls.expiryWarning()));
         }
     }
 
@@ -274,7 +285,8 @@ final class MqttConnection implements PahoSession.Events {
                 counters.reconnects.increment();
             }
             everConnected = true;
-            LOG.info("event=connected connection={} client_id={} session_present={}", name(), settings.clientId(),
+            LOG.info("event=connected connection={} client_id={} session_present={}", LogValue.of(name()),
+                    LogValue.of(settings.clientId()),
                     sessionPresent);
             EVENTS.atInfo().addKeyValue("event", "connection_established").addKeyValue("connection", name())
                     .addKeyValue("brokers", settings.brokerUris()).addKeyValue("session_present", sessionPresent)
@@ -301,8 +313,9 @@ final class MqttConnection implements PahoSession.Events {
         counters.connectFailures.increment();
         counters.lastConnectError = failure.reason();
         double delay = failure.refused() ? backoff.afterRefusal() : backoff.afterFailure();
-        LOG.warn("event=connect_failed connection={} brokers={} refused={} reason=\"{}\" retry_in_seconds={}",
-                name(), settings.brokerUris(), failure.refused(), failure.reason(), String.format("%.2f", delay));
+        LOG.warn("event=connect_failed connection={} brokers={} refused={} reason={} retry_in_seconds={}",
+                LogValue.of(name()), LogValue.of(settings.brokerUris()), failure.refused(),
+                LogValue.of(failure.reason()), String.format("%.2f", delay));
         scheduleAttempt(delay);
     }
 
@@ -319,8 +332,8 @@ final class MqttConnection implements PahoSession.Events {
             double delay = backoff.afterFailure();
             EVENTS.atWarn().addKeyValue("event", "connection_lost").addKeyValue("connection", name())
                     .addKeyValue("reason", String.valueOf(cause)).log("connection_lost");
-            LOG.warn("event=connection_lost connection={} reason=\"{}\" retry_in_seconds={}", name(),
-                    cause == null ? "unknown" : cause.toString(), String.format("%.2f", delay));
+            LOG.warn("event=connection_lost connection={} reason={} retry_in_seconds={}", LogValue.of(name()),
+                    LogValue.of(cause == null ? "unknown" : cause.toString()), String.format("%.2f", delay));
             scheduleAttempt(delay);
         });
     }
@@ -340,8 +353,8 @@ final class MqttConnection implements PahoSession.Events {
 
     @Override
     public void sendFailed(PahoSession s, long sequence, Throwable cause) {
-        LOG.warn("event=send_failed connection={} sequence={} reason=\"{}\": it will be sent again", name(),
-                sequence, cause == null ? "unknown" : cause.toString());
+        LOG.warn("event=send_failed connection={} sequence={} reason={}: it will be sent again", LogValue.of(name()),
+                sequence, LogValue.of(cause == null ? "unknown" : cause.toString()));
         drain.resendNeeded();
     }
 

@@ -1,5 +1,6 @@
 package io.robmqtt.client;
 
+import io.robmqtt.common.LogValue;
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.store.StoredMessage;
 import java.util.Set;
@@ -152,7 +153,7 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
         } catch (MqttException | RuntimeException e) {
             sent.remove(stored.sequence());
             window.release();
-            LOG.debug("event=send_failed sequence={} reason=\"{}\"", stored.sequence(), e.toString());
+            LOG.debug("event=send_failed sequence={} reason={}", stored.sequence(), LogValue.of(e.toString()));
             return false;
         }
     }
@@ -165,8 +166,8 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
                 client.disconnect(QUIESCE_MILLIS).waitForCompletion(DISCONNECT_WAIT_MILLIS);
             }
         } catch (MqttException e) {
-            LOG.info("event=disconnect_unclean client_id={} reason=\"{}\": closing the connection anyway",
-                    client.getClientId(), e.toString());
+            LOG.info("event=disconnect_unclean client_id={} reason={}: closing the connection anyway",
+                    LogValue.of(client.getClientId()), LogValue.of(e.toString()));
             forceDisconnect();
         }
         close();
@@ -188,7 +189,8 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
             if (e.getReasonCode() == MqttException.REASON_CODE_CONNECT_IN_PROGRESS) {
                 return; // Paho will not close during a connect: the connect listener closes it when it ends
             }
-            LOG.warn("event=client_close_failed client_id={} reason=\"{}\"", client.getClientId(), e.toString());
+            LOG.warn("event=client_close_failed client_id={} reason={}", LogValue.of(client.getClientId()),
+                    LogValue.of(e.toString()));
         }
     }
 
@@ -201,7 +203,8 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
                 }
                 client.close(true);
             } catch (MqttException e) {
-                LOG.warn("event=client_close_failed client_id={} reason=\"{}\"", client.getClientId(), e.toString());
+                LOG.warn("event=client_close_failed client_id={} reason={}", LogValue.of(client.getClientId()),
+                        LogValue.of(e.toString()));
             }
         }, "robmqtt-close " + client.getClientId());
         closer.setDaemon(true);
@@ -212,7 +215,7 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
         try {
             client.disconnectForcibly(0, 1_000, false);
         } catch (MqttException e) {
-            LOG.debug("event=force_disconnect_failed reason=\"{}\"", e.toString());
+            LOG.debug("event=force_disconnect_failed reason={}", LogValue.of(e.toString()));
         }
     }
 
@@ -224,7 +227,7 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
 
     @Override
     public void connectComplete(boolean reconnect, String serverUri) {
-        LOG.debug("event=transport_connected server={}", serverUri);
+        LOG.debug("event=transport_connected server={}", LogValue.of(serverUri));
     }
 
     @Override
@@ -237,8 +240,8 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
         try {
             client.subscribe(filter, qos);
         } catch (MqttException e) {
-            LOG.warn("event=subscribe_failed client_id={} filter={} reason=\"{}\": retried at the next connect",
-                    client.getClientId(), filter, e.toString());
+            LOG.warn("event=subscribe_failed client_id={} filter={} reason={}: retried at the next connect",
+                    LogValue.of(client.getClientId()), LogValue.of(filter), LogValue.of(e.toString()));
         }
     }
 
@@ -247,8 +250,9 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
         try {
             client.unsubscribe(filter);
         } catch (MqttException e) {
-            LOG.info("event=unsubscribe_failed client_id={} filter={} reason=\"{}\": the next session will not "
-                    + "subscribe it", client.getClientId(), filter, e.toString());
+            LOG.info("event=unsubscribe_failed client_id={} filter={} reason={}: the next session will not "
+                    + "subscribe it", LogValue.of(client.getClientId()), LogValue.of(filter),
+                    LogValue.of(e.toString()));
         }
     }
 
@@ -260,8 +264,8 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
         try {
             client.messageArrivedComplete(message.getId(), message.getQos());
         } catch (MqttException e) {
-            LOG.debug("event=ack_failed message_id={} reason=\"{}\": the broker will deliver it again",
-                    message.getId(), e.toString());
+            LOG.debug("event=ack_failed message_id={} reason={}: the broker will deliver it again",
+                    message.getId(), LogValue.of(e.toString()));
         }
     }
 

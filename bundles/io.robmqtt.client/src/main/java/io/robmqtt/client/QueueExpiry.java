@@ -1,5 +1,6 @@
 package io.robmqtt.client;
 
+import io.robmqtt.common.LogValue;
 import io.robmqtt.api.store.OfflineQueue;
 import io.robmqtt.api.store.StoredMessage;
 import java.time.Duration;
@@ -50,8 +51,8 @@ final class QueueExpiry {
                 report(expired, "sweep");
             } while (expired.size() == SWEEP_LIMIT);
         } catch (RuntimeException e) {
-            LOG.warn("event=expiry_sweep_failed connection={} reason=\"{}\": the next sweep tries again in {} s",
-                    name, e.getMessage(), SWEEP_SECONDS);
+            LOG.warn("event=expiry_sweep_failed connection={} reason={}: the next sweep tries again in {} s",
+                    LogValue.of(name), LogValue.of(e.getMessage()), SWEEP_SECONDS);
         }
     }
 
@@ -67,6 +68,7 @@ final class QueueExpiry {
         }
         counters.expired.add(expired.size());
         LOG.warn("event=message_expired connection={} messages={} at={} oldest_stored_at={}: removed unsent, "
-                + "older than their expiry", name, expired.size(), where, java.time.Instant.ofEpochMilli(oldest));
+                + "older than their expiry", LogValue.of(name), expired.size(), LogValue.of(where),
+                java.time.Instant.ofEpochMilli(oldest));
     }
 }

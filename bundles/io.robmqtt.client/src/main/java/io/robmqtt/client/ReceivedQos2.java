@@ -1,5 +1,6 @@
 package io.robmqtt.client;
 
+import io.robmqtt.common.LogValue;
 import io.robmqtt.api.store.ReceivedStore;
 import io.robmqtt.api.store.ReceivedStore.Received;
 import java.util.Arrays;
@@ -86,8 +87,9 @@ final class ReceivedQos2 implements MqttClientPersistence {
         if (received.remove(key) != null) {
             store.removeAsync(connection, key).whenComplete((done, e) -> {
                 if (e != null) {
-                    LOG.warn("event=received_removal_failed connection={} key={} reason=\"{}\": the record stays "
-                            + "until its packet identifier is used again", connection, key, e.getMessage());
+                    LOG.warn("event=received_removal_failed connection={} key={} reason={}: the record stays "
+                            + "until its packet identifier is used again", LogValue.of(connection), LogValue.of(key),
+                            LogValue.of(e.getMessage()));
                 }
             });
         }
@@ -123,8 +125,8 @@ final class ReceivedQos2 implements MqttClientPersistence {
 
     private MqttPersistenceException failure(String what, RuntimeException e) {
         MqttPersistenceException failure = new MqttPersistenceException(e);
-        LOG.warn("event=received_store_failed connection={} reason=\"could not {}: {}\"", connection, what,
-                e.getMessage());
+        LOG.warn("event=received_store_failed connection={} reason={}", LogValue.of(connection),
+                LogValue.of("could not " + what + ": " + e.getMessage()));
         return failure;
     }
 

@@ -1,5 +1,6 @@
 package io.robmqtt.client;
 
+import io.robmqtt.common.LogValue;
 import io.robmqtt.api.MessageListener;
 import io.robmqtt.api.Subscription;
 import java.util.ArrayList;
@@ -109,8 +110,8 @@ final class Subscriptions {
             refresh(parsed.subscribed());
             routeHeld(); // before anything that arrives later, so the listener gets them in order
         }
-        LOG.info("event=subscribed connection={} filter={} qos={} listener={}", connection, filter, qos,
-                registration.lane().owner());
+        LOG.info("event=subscribed connection={} filter={} qos={} listener={}", LogValue.of(connection),
+                LogValue.of(filter), qos, LogValue.of(registration.lane().owner()));
         AtomicBoolean closed = new AtomicBoolean();
         return new Subscription() {
             @Override
@@ -151,8 +152,9 @@ final class Subscriptions {
             }
         }
         unrouted.forEach(inbound -> drops.drop(inbound, true));
-        LOG.info("event=unsubscribed connection={} filter={} listener={}{}", connection, filter,
-                registration.lane().owner(), waits ? " broker_subscription_kept_seconds=" + waitSeconds.getAsDouble()
+        LOG.info("event=unsubscribed connection={} filter={} listener={}{}", LogValue.of(connection),
+                LogValue.of(filter), LogValue.of(registration.lane().owner()),
+                waits ? " broker_subscription_kept_seconds=" + waitSeconds.getAsDouble()
                         : "");
     }
 
@@ -182,7 +184,8 @@ final class Subscriptions {
         session = s;
         subscribed.forEach(s::subscribe);
         if (!subscribed.isEmpty()) {
-            LOG.info("event=resubscribed connection={} filters={}", connection, subscribed.keySet());
+            LOG.info("event=resubscribed connection={} filters={}", LogValue.of(connection),
+                    LogValue.of(subscribed.keySet()));
         }
     }
 
@@ -290,8 +293,9 @@ final class Subscriptions {
                     inbound.message.isRetained());
         } catch (Exception | LinkageError e) {
             counters.listenerFailures.increment();
-            LOG.warn("event=listener_failed connection={} topic={} listener={} reason=\"{}\": the message is "
-                    + "acknowledged all the same", connection, inbound.topic, lane.owner(), e.toString(), e);
+            LOG.warn("event=listener_failed connection={} topic={} listener={} reason={}: the message is "
+                    + "acknowledged all the same", LogValue.of(connection), LogValue.of(inbound.topic),
+                    LogValue.of(lane.owner()), LogValue.of(e.toString()), e);
         } finally {
             // taken, even by a listener that threw an Error (which goes on to end this thread): not redelivered
             inbound.taken();
@@ -340,7 +344,7 @@ final class Subscriptions {
         }
         released.forEach((filter, count) -> LOG.warn("event=filter_released connection={} filter={} dropped={} "
                 + "reason=no_listener: no listener registered for it within {} s; the filter is unsubscribed",
-                connection, filter, count, waitSeconds.getAsDouble()));
+                LogValue.of(connection), LogValue.of(filter), count, waitSeconds.getAsDouble()));
         for (Inbound inbound : dropped) {
             boolean ofReleasedFilter = ended.stream().anyMatch(u -> u.filter().matches(inbound.topic));
             drops.drop(inbound, !ofReleasedFilter);

@@ -1,5 +1,7 @@
 package io.robmqtt.client;
 
+import io.robmqtt.api.OutgoingMessage;
+import io.robmqtt.common.LogValue;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -41,6 +43,14 @@ final class TopicFilter {
         }
         if (filter.indexOf('\u0000') >= 0) {
             throw new IllegalArgumentException("topic filter '" + filter + "' contains U+0000");
+        }
+        for (int i = 0; i < filter.length(); i++) {
+            if (OutgoingMessage.refusedByMqttClients(filter.charAt(i))) {
+                throw new IllegalArgumentException(String.format("topic filter %s contains U+%04X at index %d; a "
+                        + "filter must not contain control characters or the non-characters U+FDD0 to U+FDDF, "
+                        + "U+FFFE and U+FFFF, which MQTT clients and brokers refuse", LogValue.of(filter),
+                        (int) filter.charAt(i), i));
+            }
         }
         String matching = filter;
         if (filter.startsWith(SHARE)) {

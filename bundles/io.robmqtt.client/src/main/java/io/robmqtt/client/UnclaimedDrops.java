@@ -1,5 +1,6 @@
 package io.robmqtt.client;
 
+import io.robmqtt.common.LogValue;
 import java.util.HashSet;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -30,7 +31,8 @@ final class UnclaimedDrops {
         counters.droppedNoListener.increment();
         if (log && firstDropOf(inbound.topic)) {
             LOG.warn("event=message_dropped connection={} topic={} qos={} reason=no_listener: no listener claims it "
-                    + "(later drops of this topic are counted, not logged)", connection, inbound.topic,
+                    + "(later drops of this topic are counted, not logged)", LogValue.of(connection),
+                    LogValue.of(inbound.topic),
                     inbound.message.getQos());
         }
     }

@@ -67,6 +67,19 @@ class ConnectionSettingsTest {
     }
 
     @Test
+    void charactersMqttClientsRefuseAreRefusedInClientIdUsernameAndWillTopicByPlace() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings(config("client.id", "gw\n1")))
+                .withMessageContaining("client.id contains U+000A at index 2");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings(config("client.id", "c", "username", "op\u0085")))
+                .withMessageContaining("username contains U+0085 at index 2").withMessageNotContaining("op");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings(config("client.id", "c", "will.topic", "w/\ufffe")))
+                .withMessageContaining("will.topic contains U+FFFE");
+    }
+
+    @Test
     void messageExpiryIsNeverByDefaultAndFromZeroToTenYears() {
         assertThat(settings(config("client.id", "c")).messageExpiry()).isZero();
         assertThat(settings(config("client.id", "c", "message.expiry.seconds", 2.5)).messageExpiry())

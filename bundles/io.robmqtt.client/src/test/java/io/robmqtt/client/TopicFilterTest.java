@@ -73,6 +73,15 @@ class TopicFilterTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"a/\nforged event=x", "a/\u0007", "\u009f/#", "$share/g/a\ufffe"})
+    void refusesCharactersThatMqttClientsRefuseAndQuotesTheFilterEscaped(String filter) {
+        assertThatIllegalArgumentException().isThrownBy(() -> TopicFilter.parse(filter))
+                .withMessageContaining("MQTT clients and brokers refuse").withMessageNotContaining("\n")
+                .withMessageContaining(String.format("U+%04X", filter.chars().filter(c -> c < 0x20 || c >= 0x7f
+                        && c <= 0x9f || c == 0xfffe).findFirst().getAsInt()));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {""})
     void refusesAnEmptyFilter(String filter) {
         assertThatIllegalArgumentException().isThrownBy(() -> TopicFilter.parse(filter))

@@ -1,5 +1,6 @@
 package io.robmqtt.store;
 
+import io.robmqtt.common.LogValue;
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.store.StoredMessage;
 import java.sql.SQLException;
@@ -486,9 +487,9 @@ final class ConnectionMessages {
         try {
             return keep ? RowTable.load(tx, row).messages() : RowTable.messages(tx, row);
         } catch (RowCodec.Damaged e) {
-            LOG.error("event=store_row_damaged connection={} row={} messages={} reason=\"{}\": the row is moved to "
-                    + "the table {} for inspection, and its messages are not sent", name, row.id, row.count(),
-                    e.getMessage(), Schema.DAMAGED);
+            LOG.error("event=store_row_damaged connection={} row={} messages={} reason={}: the row is moved to "
+                    + "the table {} for inspection, and its messages are not sent", LogValue.of(name), row.id,
+                    row.count(), LogValue.of(e.getMessage()), Schema.DAMAGED);
             RowTable.setAside(tx, row.id);
             if (counted && row.hasQueued()) { // what it held in flight was read, and is not counted
                 counters.remove(row.priority, row.count(), row.size());

@@ -1,5 +1,6 @@
 package io.robmqtt.store;
 
+import io.robmqtt.common.LogValue;
 import io.robmqtt.api.QueueFullException;
 import io.robmqtt.api.StoreException;
 import io.robmqtt.store.StoreConfig.Synchronous;
@@ -84,7 +85,7 @@ final class Database implements AutoCloseable {
         thread.setDaemon(true);
         thread.setUncaughtExceptionHandler(this::died);
         thread.start();
-        LOG.info("event=store_opened file={} synchronous={} last_sequence={}", file, synchronous,
+        LOG.info("event=store_opened file={} synchronous={} last_sequence={}", LogValue.of(file), synchronous,
                 transaction.lastSequence());
     }
 
@@ -100,8 +101,9 @@ final class Database implements AutoCloseable {
 
     private void died(Thread thread, Throwable error) {
         died = thread.getName() + ": " + error;
-        LOG.error("event=thread_died file={} thread={} reason=\"{}\": the store no longer writes in the background; "
-                + "/health/live answers 503 until the gateway is restarted", file, thread.getName(), error, error);
+        LOG.error("event=thread_died file={} thread={} reason={}: the store no longer writes in the background; "
+                + "/health/live answers 503 until the gateway is restarted", LogValue.of(file),
+                LogValue.of(thread.getName()), LogValue.of(error), error);
     }
 
     /**
@@ -188,7 +190,8 @@ final class Database implements AutoCloseable {
             thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            LOG.warn("event=store_close_interrupted file={}: work still queued fails with 'store is closed'", file);
+            LOG.warn("event=store_close_interrupted file={}: work still queued fails with 'store is closed'",
+                    LogValue.of(file));
         }
     }
 
@@ -335,7 +338,8 @@ final class Database implements AutoCloseable {
             failure.addSuppressed(e);
             return false;
         }
-        LOG.error("event=store_batch_failed file={} units={}: {}", file, batch.size(), failure.getMessage());
+        LOG.error("event=store_batch_failed file={} units={}: {}", LogValue.of(file), batch.size(),
+                failure.getMessage());
         awaitingCommit.subList(awaitingBefore, awaitingCommit.size()).clear();
         listener.rolledBack();
         batch.forEach(task -> task.future().completeExceptionally(failure));
@@ -364,7 +368,8 @@ final class Database implements AutoCloseable {
 
     /** Rolls the open transaction back and fails its work and the batch (work already told "done" stays so). */
     private void abort(List<Task<?>> batch, StoreException failure) {
-        LOG.error("event=store_batch_failed file={} units={}: {}", file, batch.size() + awaitingCommit.size(),
+        LOG.error("event=store_batch_failed file={} units={}: {}", LogValue.of(file),
+                batch.size() + awaitingCommit.size(),
                 failure.getMessage());
         transaction.rollback(failure);
         open = false;
@@ -388,9 +393,9 @@ final class Database implements AutoCloseable {
     private void closeConnection() {
         try {
             transaction.close();
-            LOG.info("event=store_closed file={}", file);
+            LOG.info("event=store_closed file={}", LogValue.of(file));
         } catch (SQLException e) {
-            LOG.error("event=store_close_failed file={}: {}", file, SqliteErrors.describe(file, e));
+            LOG.error("event=store_close_failed file={}: {}", LogValue.of(file), SqliteErrors.describe(file, e));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.robmqtt.store;
 
+import io.robmqtt.common.LogValue;
 import io.robmqtt.api.StoreException;
 import io.robmqtt.store.StoreConfig.Synchronous;
 import java.io.IOException;
@@ -65,8 +66,9 @@ final class DatabaseFile {
                 throw SqliteErrors.storeFailure(file, e);
             }
             Path aside = moveAside(file, clock);
-            LOG.error("event=database_corrupt file={} moved_to={} reason=\"{}\": starting with an empty database; "
-                    + "the old file is kept for inspection", file, aside, e.getMessage());
+            LOG.error("event=database_corrupt file={} moved_to={} reason={}: starting with an empty database; "
+                    + "the old file is kept for inspection", LogValue.of(file), LogValue.of(aside),
+                    LogValue.of(e.getMessage()));
         }
         createOwnerOnly(file);
         try {
@@ -163,7 +165,8 @@ final class DatabaseFile {
                 Files.createDirectories(parent);
             }
             if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(file,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
         } catch (FileAlreadyExistsException e) {
             // an existing database keeps the permissions it has

@@ -1,5 +1,6 @@
 package io.robmqtt.store;
 
+import io.robmqtt.common.LogValue;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,7 +36,7 @@ final class DatabaseMove {
                 long offset = sequenceOffset(statement);
                 long moved = copy(statement, offset);
                 statement.execute("COMMIT");
-                LOG.info("event=store_messages_moved from={} rows={}", previous, moved);
+                LOG.info("event=store_messages_moved from={} rows={}", LogValue.of(previous), moved);
             } catch (SQLException e) {
                 statement.execute("ROLLBACK");
                 throw e;

@@ -1,5 +1,6 @@
 package io.robmqtt.store;
 
+import io.robmqtt.common.LogValue;
 import io.robmqtt.api.StoreException;
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -37,7 +38,7 @@ final class DiskSpace {
             try {
                 free = store().getUsableSpace();
             } catch (IOException e) {
-                LOG.warn("event=disk_space_unknown file={} reason=\"{}\"", file, e.toString());
+                LOG.warn("event=disk_space_unknown file={} reason={}", LogValue.of(file), LogValue.of(e.toString()));
                 free = Long.MAX_VALUE; // unknown: refuse nothing on a guess
             }
             checkedAt = now;
@@ -52,10 +53,12 @@ final class DiskSpace {
             below = now;
             if (now) {
                 LOG.warn("event=disk_floor_reached file={} file_system={} free_bytes={} min_free_disk_bytes={}: new "
-                        + "messages are refused until space returns; stored ones are kept", file, fileSystem(), free,
+                        + "messages are refused until space returns; stored ones are kept", LogValue.of(file),
+                        fileSystem(), free,
                         floor);
             } else {
-                LOG.info("event=disk_floor_cleared file={} free_bytes={} min_free_disk_bytes={}", file, free, floor);
+                LOG.info("event=disk_floor_cleared file={} free_bytes={} min_free_disk_bytes={}", LogValue.of(file),
+                        free, floor);
             }
         }
         return now;

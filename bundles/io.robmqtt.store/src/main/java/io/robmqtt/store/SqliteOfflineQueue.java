@@ -1,5 +1,6 @@
 package io.robmqtt.store;
 
+import io.robmqtt.common.LogValue;
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.QueueFullException;
 import io.robmqtt.api.QueueStatistics;
@@ -122,8 +123,8 @@ public class SqliteOfflineQueue implements OfflineQueue {
                     (priority, after, limit) -> messages.oldestQueued(tx, priority, after, limit));
         } catch (QueueFullException e) {
             adder(rejected, connection).increment();
-            LOG.warn("event=message_rejected connection={} topic={} priority={} reason=\"{}\"", connection,
-                    message.topic(), message.priority(), e.getMessage());
+            LOG.warn("event=message_rejected connection={} topic={} priority={} reason={}", LogValue.of(connection),
+                    LogValue.of(message.topic()), message.priority(), LogValue.of(e.getMessage()));
             throw e;
         }
         if (!victims.isEmpty()) {
@@ -133,7 +134,8 @@ public class SqliteOfflineQueue implements OfflineQueue {
         for (StoredMessage victim : victims) {
             adder(evicted, connection).increment();
             LOG.warn("event=message_evicted connection={} topic={} priority={} sequence={} evicted_for_priority={}",
-                    connection, victim.message().topic(), victim.message().priority(), victim.sequence(),
+                    LogValue.of(connection), LogValue.of(victim.message().topic()), victim.message().priority(),
+                    victim.sequence(),
                     message.priority());
         }
         return new Enqueued(stored, victims);

@@ -1,5 +1,6 @@
 package io.robmqtt.store;
 
+import io.robmqtt.common.LogValue;
 import io.robmqtt.api.StoreException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -71,8 +72,8 @@ public class SqliteStore {
             nextLimits = QueueLimits.from(next);
             DatabaseFile.path(next.db_path());
         } catch (IllegalArgumentException e) {
-            LOG.error("event=config_refused pid={} reason=\"{}\": the store keeps its previous settings",
-                    StoreConfig.PID, e.getMessage());
+            LOG.error("event=config_refused pid={} reason={}: the store keeps its previous settings",
+                    LogValue.of(StoreConfig.PID), LogValue.of(e.getMessage()));
             return;
         }
         limits = nextLimits;
@@ -197,12 +198,12 @@ public class SqliteStore {
             try {
                 file = open(next, moved ? previous : null);
             } catch (StoreException e) {
-                LOG.error("event=config_refused pid={} db_path={} reason=\"{}\": reopening the previous database",
-                        StoreConfig.PID, next.db_path(), e.getMessage());
+                LOG.error("event=config_refused pid={} db_path={} reason={}: reopening the previous database",
+                        LogValue.of(StoreConfig.PID), LogValue.of(next.db_path()), LogValue.of(e.getMessage()));
                 file = open(config, null);
                 return false;
             }
-            LOG.info("event=store_reopened file={} synchronous={}", next.db_path(), next.db_synchronous());
+            LOG.info("event=store_reopened file={} synchronous={}", LogValue.of(next.db_path()), next.db_synchronous());
             return true;
         } finally {
             reopening.writeLock().unlock();
