@@ -98,6 +98,9 @@ class MessageExpiryTest {
                     .hasMessageContaining("waited longer than its expiry");
         }
         assertThat(mqtt.statistics().dropped()).containsEntry("expired", 3L);
+        HttpFixture.start(cm);
+        assertThat(new PrometheusText(HttpFixture.get("/metrics").body()).samples).as("/metrics")
+                .containsEntry("robmqtt_dropped_total{connection=\"" + connection.name + "\",reason=\"expired\"}", 3.0);
         assertThat(mqtt.statistics().offlineQueue().totalMessages()).isEqualTo(1);
         assertThat(kept).isNotDone();
 
