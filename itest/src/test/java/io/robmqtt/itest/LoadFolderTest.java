@@ -83,13 +83,15 @@ class LoadFolderTest {
                         () -> starts(subscriber) == 2, () -> subscriber.received().toString());
 
                 Files.delete(bundle);
-                int[] seen = {subscriber.received().size()};
-                Await.until("the removed bundle stops publishing", Duration.ofSeconds(30), () -> {
-                    int now = subscriber.received().size();
-                    boolean quiet = now == seen[0];
-                    seen[0] = now;
-                    return quiet && now > 0;
-                });
+                long[] seen = {subscriber.received().size(), System.nanoTime()}; // count, when it last grew
+                Await.until("the removed bundle stopped publishing: no reading for 2.5 s", Duration.ofSeconds(30),
+                        () -> {
+                            if (subscriber.received().size() != seen[0]) {
+                                seen[0] = subscriber.received().size();
+                                seen[1] = System.nanoTime();
+                            }
+                            return System.nanoTime() - seen[1] > 2_500_000_000L; // readings come every second
+                        });
                 Await.holds("nothing more from the removed bundle", Duration.ofSeconds(3),
                         () -> subscriber.received().size() == seen[0]);
             } finally {
