@@ -63,6 +63,58 @@ class DemoJarTest {
         }
     }
 
+    /**
+     * Ctrl-C in a terminal, or systemd's KillMode=control-group with SIGINT, interrupts the demo and its broker
+     * together. Each of 20 stops in a row must end the JVM within 20 s, after the framework stopped cleanly.
+     */
+    @Test
+    void twentyProcessGroupInterruptsInARowEachStopTheDemoCleanly() throws Exception {
+        Path jar = ChildProcesses.jar("robmqtt.demo.jar", "the bndrun module builds it before this one");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/bin/setsid").canExecute(),
+                "needs setsid (util-linux) to give the demo a process group of its own");
+        List<Long> stops = new java.util.ArrayList<>();
+        for (int run = 1; run <= 20; run++) {
+            Path dir = Files.createTempDirectory("robmqtt-demo-stop");
+            Path log = dir.resolve("demo.log");
+            try {
+                Path conf = copyShippedConfiguration(Files.createDirectories(dir.resolve("conf")));
+                Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
+                Files.writeString(conf.resolve("io.robmqtt.demo.cfg"), "broker.port = 0\n");
+                Files.writeString(conf.resolve("io.robmqtt.sample.telemetry.cfg"), "interval.seconds = 1\n");
+                // setsid: the demo leads a process group of its own, which its broker joins, as in a terminal
+                Process demo = new ProcessBuilder("/usr/bin/setsid", ChildProcesses.java(),
+                        "-Dorg.osgi.service.http.port=" + TestBroker.freePort(), "-Dfelix.fileinstall.dir=conf",
+                        "-Dlogback.configurationFile=conf/logback.xml",
+                        "-Djava.util.logging.config.file=conf/logging.properties", "-jar", jar.toString())
+                        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                try {
+                    Await.until("run " + run + ": the demo connected", Duration.ofSeconds(60),
+                            () -> ChildProcesses.contains(log, "event=connected connection=demo"));
+                    long start = System.nanoTime();
+                    Process interrupt = new ProcessBuilder("kill", "-INT", "--", "-" + demo.pid()).start();
+                    assertThat(interrupt.waitFor()).as("kill -INT the demo's process group").isZero();
+                    boolean ended = demo.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+                    if (!ended) {
+                        Process dump = new ProcessBuilder("jstack", Long.toString(demo.pid())).redirectErrorStream(true)
+                                .start();
+                        String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                        throw new AssertionError("run " + run + ": the demo did not end within 20 s of SIGINT; its "
+                                + "threads:\n" + threads + "\nits output:\n" + ChildProcesses.read(log));
+                    }
+                    stops.add((System.nanoTime() - start) / 1_000_000);
+                    assertThat(ChildProcesses.read(log)).as("run " + run + ": the framework stopped cleanly")
+                            .contains("event=shutdown_complete");
+                } finally {
+                    demo.destroyForcibly();
+                    new ProcessBuilder("kill", "-KILL", "--", "-" + demo.pid()).start().waitFor();
+                }
+            } finally {
+                TempDirs.delete(dir);
+            }
+        }
+        System.out.println("demo stopped by a process-group SIGINT 20 times; ms from SIGINT to exit: " + stops);
+    }
+
     private static Path copyShippedConfiguration(Path conf) throws IOException {
         try (Stream<Path> shipped = Files.list(Path.of(System.getProperty("robmqtt.repo"), "conf"))) {
             for (Path file : shipped.filter(f -> SHIPPED.matcher(f.getFileName().toString()).matches()).toList()) {

@@ -26,6 +26,7 @@ final class FaultyLink implements AutoCloseable {
     private final List<Socket> mutedSockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger withheldReleases = new AtomicInteger();
     private volatile boolean refusing;
+    private volatile boolean blackholing;
     private volatile boolean withholdingReleases;
     private volatile boolean closed;
 
@@ -60,6 +61,11 @@ final class FaultyLink implements AutoCloseable {
         }
     }
 
+    /** New connections are accepted and never answered: a silent node, as a blackholed route makes it. */
+    void blackhole(boolean blackhole) {
+        blackholing = blackhole;
+    }
+
     /** Stops passing bytes on the connections open now, without closing them; new connections work. */
     void silenceOpenConnections() {
         List<Socket> muted = List.copyOf(sockets);
@@ -87,6 +93,10 @@ final class FaultyLink implements AutoCloseable {
                 attempts.add(System.nanoTime());
                 if (refusing) {
                     closeQuietly(client);
+                    continue;
+                }
+                if (blackholing) {
+                    sockets.add(client); // accepted, and never answered
                     continue;
                 }
                 Socket broker = new Socket("127.0.0.1", brokerPort);

@@ -34,6 +34,20 @@ class StopTest {
                 .filter(name -> name.startsWith("MQTT") && name.contains(clientId)).toList();
     }
 
+    /** Paho's threads of a client, with their stacks: what keeps each alive. */
+    private static String pahoStacksOf(String clientId) {
+        StringBuilder stacks = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().startsWith("MQTT") && thread.getName().contains(clientId)) {
+                stacks.append(thread.getName()).append('\n');
+                for (StackTraceElement frame : stack) {
+                    stacks.append("    at ").append(frame).append('\n');
+                }
+            }
+        });
+        return stacks.toString();
+    }
+
     private Bundle clientBundle() {
         for (Bundle bundle : context.getBundles()) {
             if ("io.robmqtt.client".equals(bundle.getSymbolicName())) {
@@ -69,6 +83,41 @@ class StopTest {
                 Await.until("no Paho thread of " + c.clientId + " is left", Duration.ofSeconds(10),
                         () -> pahoThreadsOf(c.clientId).isEmpty(), () -> pahoThreadsOf(c.clientId).toString());
             } finally {
+                if (client.getState() != Bundle.ACTIVE) {
+                    client.start();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aConnectionStoppedDuringAConnectAttemptEndsPromptlyAndLeavesNoPahoThread() throws Exception {
+        StoreFixture.configure(cm, properties());
+        FaultyLink link = broker.link();
+        link.blackhole(true); // the attempt waits for a CONNACK that never comes
+        try (ConnectionFixture c = new ConnectionFixture(context, cm, properties("broker.uris",
+                new String[] {link.uri()}))) {
+            c.publisher();
+            Await.until("the link accepted the attempt", Duration.ofSeconds(20), () -> !link.attempts().isEmpty());
+            Await.until("Paho is connecting", Duration.ofSeconds(10), () -> !pahoThreadsOf(c.clientId).isEmpty());
+            Bundle client = clientBundle();
+            Thread stopper = new Thread(() -> {
+                try {
+                    client.stop(); // SCR deactivates the connection in the middle of its attempt
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "itest-stopper");
+            stopper.start();
+            try {
+                Await.until("the client bundle stopped, without waiting for the attempt", Duration.ofSeconds(6),
+                        () -> !stopper.isAlive());
+                assertThat(client.getState()).isNotEqualTo(Bundle.ACTIVE);
+                Await.until("no Paho thread of " + c.clientId + " is left: the attempt was aborted",
+                        Duration.ofSeconds(10), () -> pahoThreadsOf(c.clientId).isEmpty(),
+                        () -> pahoStacksOf(c.clientId));
+            } finally {
+                stopper.join(60_000);
                 if (client.getState() != Bundle.ACTIVE) {
                     client.start();
                 }

@@ -4,7 +4,9 @@ import io.robmqtt.common.LogValue;
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.store.StoredMessage;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -173,6 +175,9 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
         close();
     }
 
+    /** How long after a close a connect still under way is aborted. */
+    private static final long ABORT_DELAY_MILLIS = 1_000;
+
     /** Releases Paho's threads, sockets and timers after a failed attempt or a lost connection. */
     void close() {
         alive = false;
@@ -187,7 +192,12 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
             client.close(true);
         } catch (MqttException e) {
             if (e.getReasonCode() == MqttException.REASON_CODE_CONNECT_IN_PROGRESS) {
-                return; // Paho will not close during a connect: the connect listener closes it when it ends
+                // Paho will not close during a connect, and a silent broker never ends it: end the attempt, and the
+                // connect listener closes the client. Not at once: aborting a connect in its first milliseconds,
+                // before Paho's receiver runs, leaves Paho's connect thread waiting for it for ever (Paho 1.2.5).
+                CompletableFuture.delayedExecutor(ABORT_DELAY_MILLIS, TimeUnit.MILLISECONDS)
+                        .execute(this::forceDisconnect);
+                return;
             }
             LOG.warn("event=client_close_failed client_id={} reason={}", LogValue.of(client.getClientId()),
                     LogValue.of(e.toString()));
