@@ -105,6 +105,14 @@ class GatewayJarTest {
         List<String> lines = Files.readAllLines(logs.resolve("robmqtt-metrics.jsonl"));
         assertThat(lines).isNotEmpty().allSatisfy(line ->
                 assertThat(com.google.gson.JsonParser.parseString(line).isJsonObject()).as(line).isTrue());
+        // the fields of a metric line travel in the MDC (SLF4J 1.7's API, which Kura's SLF4J also has)
+        assertThat(lines).anySatisfy(line -> {
+            com.google.gson.JsonObject mdc = com.google.gson.JsonParser.parseString(line).getAsJsonObject()
+                    .getAsJsonObject("mdc");
+            assertThat(mdc).as(line).isNotNull();
+            assertThat(mdc.get("metric").getAsString()).isEqualTo("queue_depth");
+            assertThat(mdc.has("value") && mdc.has("connection")).as(line).isTrue();
+        });
         assertThat(Files.readString(dir.resolve("console.log"))).contains("client.id is required");
         TempDirs.delete(dir);
     }

@@ -288,9 +288,8 @@ final class MqttConnection implements PahoSession.Events {
             LOG.info("event=connected connection={} client_id={} session_present={}", LogValue.of(name()),
                     LogValue.of(settings.clientId()),
                     sessionPresent);
-            EVENTS.atInfo().addKeyValue("event", "connection_established").addKeyValue("connection", name())
-                    .addKeyValue("brokers", settings.brokerUris()).addKeyValue("session_present", sessionPresent)
-                    .log("connection_established");
+            EventLine.info(EVENTS, "connection_established", "connection", name(), "brokers", settings.brokerUris(),
+                    "session_present", sessionPresent);
             subscriptions.sessionStarted(s); // here, not in Paho's callback: subscribing there deadlocks (#985)
             drain.start(s);
         });
@@ -330,8 +329,7 @@ final class MqttConnection implements PahoSession.Events {
             session = null;
             s.close();
             double delay = backoff.afterFailure();
-            EVENTS.atWarn().addKeyValue("event", "connection_lost").addKeyValue("connection", name())
-                    .addKeyValue("reason", String.valueOf(cause)).log("connection_lost");
+            EventLine.warn(EVENTS, "connection_lost", "connection", name(), "reason", String.valueOf(cause));
             LOG.warn("event=connection_lost connection={} reason={} retry_in_seconds={}", LogValue.of(name()),
                     LogValue.of(cause == null ? "unknown" : cause.toString()), String.format("%.2f", delay));
             scheduleAttempt(delay);

@@ -24,6 +24,7 @@ import org.osgi.service.log.LogReaderService;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Writes robmqtt's log files, forwards every OSGi Log entry to them (org.apache.felix.logback drops them with
@@ -105,9 +106,19 @@ public class LoggingSetup implements LogListener {
         });
     }
 
+    /**
+     * One metric line. Its fields travel in the MDC (Logback's JsonEncoder writes them under {@code mdc}): SLF4J
+     * 1.7's API, as in every robmqtt bundle. This timer thread sets no other MDC values, so it clears them after.
+     */
     private static void metric(String metric, long value, Object connection) {
-        METRICS.atInfo().addKeyValue("metric", metric).addKeyValue("value", value)
-                .addKeyValue("connection", connection).log("metric");
+        try {
+            MDC.put("metric", metric);
+            MDC.put("value", Long.toString(value));
+            MDC.put("connection", String.valueOf(connection));
+            METRICS.info("metric");
+        } finally {
+            MDC.clear();
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -40,6 +41,8 @@ public class SqliteStore {
     private final Clock clock;
     /** The monotonic clock the store's clock checks the system clock against. */
     private final LongSupplier nanos;
+    /** Where a relative db.path is resolved; null for the working directory ({@link DataDirectory}). */
+    private final Path dataDirectory;
     private final ReadWriteLock reopening = new ReentrantReadWriteLock();
     private final AtomicInteger recoveredCorruptFiles = new AtomicInteger();
     private volatile QueueLimits limits;
@@ -47,6 +50,11 @@ public class SqliteStore {
     private StoreConfig config;
 
     @Activate
+    public SqliteStore(StoreConfig config, BundleContext context) {
+        this(config, Clock.systemUTC(), System::nanoTime, DataDirectory.of(context::getProperty));
+    }
+
+    /** A store whose relative db.path is resolved against the working directory. */
     public SqliteStore(StoreConfig config) {
         this(config, Clock.systemUTC(), System::nanoTime);
     }
@@ -58,8 +66,16 @@ public class SqliteStore {
 
     /** A store on the system clock {@code clock}, checked for jumps against the monotonic {@code nanos}. */
     SqliteStore(StoreConfig config, Clock clock, LongSupplier nanos) {
+        this(config, clock, nanos, null);
+    }
+
+    private SqliteStore(StoreConfig config, Clock clock, LongSupplier nanos, Path dataDirectory) {
         this.clock = clock;
         this.nanos = nanos;
+        this.dataDirectory = dataDirectory;
+        if (dataDirectory != null) {
+            LOG.info("event=data_directory dir={}: a relative db.path is resolved against it", dataDirectory);
+        }
         this.limits = QueueLimits.from(config);
         this.config = config;
         this.file = open(config, null);
@@ -77,7 +93,7 @@ public class SqliteStore {
             return;
         }
         limits = nextLimits;
-        boolean moved = !samePath(DatabaseFile.path(next.db_path()), DatabaseFile.path(config.db_path()));
+        boolean moved = !samePath(path(next), path(config));
         if ((moved || next.db_synchronous() != config.db_synchronous()) && !reopen(next, moved)) {
             return;
         }
@@ -85,6 +101,11 @@ public class SqliteStore {
         LOG.info("event=store_configured max_queue_size={} max_queue_bytes={} max_payload_bytes={} "
                 + "min_free_disk_bytes={}", nextLimits.maxQueueSize(), nextLimits.maxQueueBytes(),
                 nextLimits.maxPayloadBytes(), nextLimits.minFreeDiskBytes());
+    }
+
+    /** The database file of {@code settings}: db.path, a relative one resolved against the data directory. */
+    private Path path(StoreConfig settings) {
+        return DataDirectory.resolve(dataDirectory, DatabaseFile.path(settings.db_path()));
     }
 
     private static boolean samePath(Path a, Path b) {
@@ -212,7 +233,7 @@ public class SqliteStore {
 
     /** Opens the file of {@code settings}, first moving into it the messages of {@code previous}, if any. */
     private OpenFile open(StoreConfig settings, Path previous) {
-        Path path = DatabaseFile.path(settings.db_path());
+        Path path = path(settings);
         DatabaseFile.Opened opened = DatabaseFile.open(path, settings.db_synchronous(), clock);
         if (previous != null) {
             try {

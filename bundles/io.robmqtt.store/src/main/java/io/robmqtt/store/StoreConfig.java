@@ -19,8 +19,8 @@ public @interface StoreConfig {
 
     @AttributeDefinition(name = "Database path",
             description = "Path of the SQLite database file shared by all connections; relative paths are "
-                    + "resolved against the working directory. Changing it moves the stored messages into "
-                    + "the new file.")
+                    + "resolved against the working directory, on Eclipse Kura against its data directory "
+                    + "(kura.data). Changing it moves the stored messages into the new file.")
     String db_path() default "./mqtt_client.db";
 
     @AttributeDefinition(name = "Durability",

@@ -76,8 +76,39 @@ class DeploymentPackageIT {
         Set<String> names = new TreeSet<>();
         manifest.getEntries().values().forEach(a -> names.add(a.getValue("Bundle-SymbolicName")));
         assertThat(names).containsExactlyInAnyOrder("io.robmqtt.api", "io.robmqtt.store", "io.robmqtt.client",
-                "io.robmqtt.kura", "org.xerial.sqlite-jdbc", "bcprov", "bcutil", "bcpkix", "slf4j.api",
+                "io.robmqtt.kura", "org.eclipse.paho.client.mqttv3", "org.xerial.sqlite-jdbc",
                 "org.osgi.util.converter");
+    }
+
+    /**
+     * Kura has SLF4J 1.7 and no service-loader extender (which SLF4J 2's API bundle needs): our bundles import
+     * org.slf4j from 1.7 and touch nothing of SLF4J 2 (fluent API, key-value pairs: org.slf4j.spi, org.slf4j.event).
+     */
+    @Test
+    void ourBundlesNeedOnlySlf4j17AndKurasBouncyCastle() throws IOException {
+        for (String bundle : manifest.getEntries().keySet()) {
+            if (!bundle.startsWith("io.robmqtt.")) {
+                continue;
+            }
+            String imports = headers(bundle).getValue("Import-Package");
+            if (imports.contains("org.slf4j")) {
+                assertThat(imports).as(bundle).contains("org.slf4j;version=\"[1.7,3)\"");
+            }
+            for (String bc : imports.split(",(?=[a-z])")) {
+                if (bc.startsWith("org.bouncycastle")) {
+                    assertThat(bc).as(bundle).endsWith(";version=\"[1.78,2)\"");
+                }
+            }
+            try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(ENTRIES.get(bundle)))) {
+                for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                    if (e.getName().endsWith(".class")) {
+                        String constants = new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                        assertThat(constants).as(bundle + " " + e.getName())
+                                .doesNotContain("org/slf4j/spi/").doesNotContain("org/slf4j/event/");
+                    }
+                }
+            }
+        }
     }
 
     @Test
