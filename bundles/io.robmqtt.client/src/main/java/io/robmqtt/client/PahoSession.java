@@ -77,6 +77,7 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
             client.connect(options(settings, tls), null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
+                    connectEnded = true;
                     if (closed) {
                         closeAfterConnect(); // closed while connecting: this connection is not wanted
                         return;
@@ -87,6 +88,7 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable cause) {
+                    connectEnded = true;
                     if (closed) {
                         closeAfterConnect();
                         return;
@@ -175,6 +177,8 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
         close();
     }
 
+    /** Whether Paho reported the end of the connect, either way. */
+    private volatile boolean connectEnded;
     /** How long after a close a connect still under way is aborted. */
     private static final long ABORT_DELAY_MILLIS = 1_000;
 
@@ -195,8 +199,11 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
                 // Paho will not close during a connect, and a silent broker never ends it: end the attempt, and the
                 // connect listener closes the client. Not at once: aborting a connect in its first milliseconds,
                 // before Paho's receiver runs, leaves Paho's connect thread waiting for it for ever (Paho 1.2.5).
-                CompletableFuture.delayedExecutor(ABORT_DELAY_MILLIS, TimeUnit.MILLISECONDS)
-                        .execute(this::forceDisconnect);
+                CompletableFuture.delayedExecutor(ABORT_DELAY_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
+                    if (!connectEnded) {
+                        forceDisconnect();
+                    }
+                });
                 return;
             }
             LOG.warn("event=client_close_failed client_id={} reason={}", LogValue.of(client.getClientId()),
@@ -224,7 +231,7 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
     private void forceDisconnect() {
         try {
             client.disconnectForcibly(0, 1_000, false);
-        } catch (MqttException e) {
+        } catch (MqttException | RuntimeException e) { // Paho throws NullPointerException for a client it closed
             LOG.debug("event=force_disconnect_failed reason={}", LogValue.of(e.toString()));
         }
     }
