@@ -4,6 +4,7 @@ import io.robmqtt.api.StoreException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,31 +46,43 @@ public class SqliteStore {
     private volatile OpenFile file;
     private StoreConfig config;
 
-    @Activate
+    /** Opens the store of {@code config}, outside SCR (benchmarks, tools). */
     public SqliteStore(StoreConfig config) {
-        this(config, Clock.systemUTC(), System::nanoTime);
+        this(config, Map.of(), Clock.systemUTC(), System::nanoTime);
+    }
+
+    /** Opens the store of {@code config}; {@code properties} are the values SCR converted it from. */
+    @Activate
+    public SqliteStore(StoreConfig config, Map<String, Object> properties) {
+        this(config, properties, Clock.systemUTC(), System::nanoTime);
     }
 
     /** A store whose clock is {@code clock} alone: it makes no jumps the store could see (for tests). */
     SqliteStore(StoreConfig config, Clock clock) {
-        this(config, clock, () -> clock.millis() * 1_000_000);
+        this(config, Map.of(), clock, () -> clock.millis() * 1_000_000);
     }
 
     /** A store on the system clock {@code clock}, checked for jumps against the monotonic {@code nanos}. */
     SqliteStore(StoreConfig config, Clock clock, LongSupplier nanos) {
+        this(config, Map.of(), clock, nanos);
+    }
+
+    private SqliteStore(StoreConfig config, Map<String, ?> properties, Clock clock, LongSupplier nanos) {
         this.clock = clock;
         this.nanos = nanos;
-        this.limits = QueueLimits.from(config);
+        this.limits = QueueLimits.from(config, properties);
         this.config = config;
         this.file = open(config, null);
     }
 
+    /** Applies {@code next} (converted by SCR from {@code properties}), or refuses it and keeps the settings in force. */
     @Modified
-    void modified(StoreConfig next) {
+    void modified(StoreConfig next, Map<String, ?> properties) {
         QueueLimits nextLimits;
         try {
-            nextLimits = QueueLimits.from(next);
-            DatabaseFile.path(next.db_path());
+            nextLimits = QueueLimits.from(next, properties);
+            DatabaseFile.path(ConfigValues.read("db.path", "text", next::db_path));
+            ConfigValues.option("db.synchronous", properties, StoreConfig.Synchronous.class, next::db_synchronous);
         } catch (IllegalArgumentException e) {
             LOG.error("event=config_refused pid={} reason=\"{}\": the store keeps its previous settings",
                     StoreConfig.PID, e.getMessage());
@@ -110,6 +123,16 @@ public class SqliteStore {
     /** The capacity settings in force. */
     QueueLimits limits() {
         return limits;
+    }
+
+    /** The database file in use. */
+    Path databaseFile() {
+        return file.database().file();
+    }
+
+    /** The durability in force. */
+    StoreConfig.Synchronous synchronous() {
+        return config.db_synchronous();
     }
 
     /**
