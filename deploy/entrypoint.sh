@@ -1,6 +1,6 @@
 #!/bin/sh
 # The container's entrypoint (deploy/Dockerfile): starts the gateway in the current directory, which holds
-# gateway.jar, conf/, data/, logs/, run/ and secrets/.
+# gateway.jar, conf/ (yours), container-conf/ (the image's: the probes listener), data/, logs/, run/ and secrets/.
 #
 # Two HTTP listeners:
 #   127.0.0.1:$ROBMQTT_HTTP_PORT (8080)     everything, the Web Console included: loopback only, so reach it
@@ -30,6 +30,6 @@ exec java -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} \
   -Dorg.osgi.service.http.port="${ROBMQTT_HTTP_PORT:-8080}" \
   -Drobmqtt.probes.host="${ROBMQTT_PROBES_HOST:-0.0.0.0}" \
   -Drobmqtt.probes.port="${ROBMQTT_PROBES_PORT:-8081}" \
-  -Dfelix.fileinstall.dir=conf -Dlogback.configurationFile=conf/logback.xml \
+  -Dfelix.fileinstall.dir=conf,container-conf -Dlogback.configurationFile=conf/logback.xml \
   -Djava.util.logging.config.file=conf/logging.properties \
   -jar gateway.jar

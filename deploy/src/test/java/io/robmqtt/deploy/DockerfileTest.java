@@ -20,13 +20,13 @@ class DockerfileTest {
     void theImageRunsTheEntrypointAsItsOwnUserAndExposesOnlyTheProbes() throws IOException {
         List<String> lines = Files.readAllLines(deploy.resolve("Dockerfile"));
         assertThat(lines).contains("USER robmqtt", "EXPOSE 8081", "ENTRYPOINT [\"./entrypoint.sh\"]",
-                "COPY deploy/entrypoint.sh entrypoint.sh");
+                "COPY deploy/entrypoint.sh entrypoint.sh", "COPY deploy/conf/ container-conf/");
         assertThat(lines).filteredOn(l -> l.startsWith("EXPOSE")).containsExactly("EXPOSE 8081");
         assertThat(lines).filteredOn(l -> l.contains("CMD curl")).singleElement().asString()
                 .contains("127.0.0.1:${ROBMQTT_PROBES_PORT:-8081}/health/live");
         assertThat(String.join("\n", lines)).as("no listener opened to the network by the image itself")
                 .doesNotContain("org.apache.felix.http.host=0.0.0.0");
-        assertThat(Files.readAllLines(deploy.resolve("Dockerfile.dockerignore"))).contains("!deploy/entrypoint.sh");
+        assertThat(Files.readAllLines(deploy.resolve("Dockerfile.dockerignore"))).contains("!deploy/entrypoint.sh", "!deploy/conf/");
         assertThat(Files.isExecutable(deploy.resolve("entrypoint.sh"))).as("entrypoint.sh is executable").isTrue();
     }
 }

@@ -54,6 +54,8 @@ class EntrypointTest {
         }
         Files.createSymbolicLink(dir.resolve("gateway.jar"), jar);
         Files.copy(deploy.resolve("entrypoint.sh"), dir.resolve("entrypoint.sh"));
+        Path containerConf = Files.createDirectories(dir.resolve("container-conf"));
+        Files.copy(deploy.resolve("conf/org.apache.felix.http-probes.cfg"), containerConf.resolve("org.apache.felix.http-probes.cfg"));
     }
 
     @AfterEach

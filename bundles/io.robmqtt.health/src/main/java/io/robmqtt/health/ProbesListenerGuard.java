@@ -31,7 +31,7 @@ import org.osgi.service.servlet.whiteboard.Preprocessor;
 public class ProbesListenerGuard implements Preprocessor {
     /** The HTTP runtime's service property that holds a Felix HTTP instance's name. */
     static final String NAME = "org.apache.felix.http.name";
-    /** The name of the probes listener ({@code conf/org.apache.felix.http-probes.cfg}). */
+    /** The name of the probes listener ({@code deploy/conf/org.apache.felix.http-probes.cfg}). */
     static final String LISTENER = "probes";
     static final String METRICS = "/metrics";
 
