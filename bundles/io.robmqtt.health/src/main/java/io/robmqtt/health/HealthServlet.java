@@ -26,6 +26,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HealthServlet: {@code <path>} answers the original robmqtt's JSON with 200 (healthy, degraded) or 503
@@ -40,21 +42,37 @@ import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
 @RequireHttpWhiteboard
 public class HealthServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(HealthServlet.class);
 
     private final transient Map<MqttPublisher, Map<String, Object>> connections = new ConcurrentHashMap<>();
     private final transient ServiceRegistration<Servlet> registration;
-    private volatile HealthConfig config;
+    private volatile HealthSettings settings;
 
+    /** Starts with {@code config}; an invalid one is refused, naming the property and the rule. */
     @Activate
     public HealthServlet(BundleContext context, HealthConfig config) {
-        this.config = config;
-        this.registration = context.registerService(Servlet.class, this, whiteboard(config));
+        this.settings = HealthSettings.from(config);
+        this.registration = context.registerService(Servlet.class, this, whiteboard(settings));
     }
 
+    /** Applies {@code next}, or refuses it and keeps the settings in force. */
     @Modified
     void modified(HealthConfig next) {
-        config = next;
-        registration.setProperties(whiteboard(next));
+        HealthSettings valid;
+        try {
+            valid = HealthSettings.from(next);
+        } catch (IllegalArgumentException e) {
+            LOG.error("event=config_refused pid={} reason=\"{}\": the health endpoints keep their previous settings",
+                    HealthConfig.PID, e.getMessage());
+            return;
+        }
+        settings = valid;
+        registration.setProperties(whiteboard(valid));
+    }
+
+    /** The settings in force. */
+    HealthSettings settings() {
+        return settings;
     }
 
     @Deactivate
@@ -71,12 +89,10 @@ public class HealthServlet extends HttpServlet {
         connections.remove(publisher);
     }
 
-    private static Dictionary<String, Object> whiteboard(HealthConfig config) {
-        String path = config.path().endsWith("/") ? config.path().substring(0, config.path().length() - 1)
-                : config.path();
+    private static Dictionary<String, Object> whiteboard(HealthSettings settings) {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN,
-                new String[] {path, path + "/live", path + "/ready"});
+                settings.endpoints().toArray(String[]::new));
         properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "robmqtt health");
         return properties;
     }
@@ -85,7 +101,7 @@ public class HealthServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String endpoint = request.getServletPath();
         List<HealthReport.Connection> snapshot = snapshot();
-        double threshold = config.degraded_threshold_percent();
+        double threshold = settings.degradedThresholdPercent();
         HealthReport.Status status = HealthReport.worst(snapshot, threshold);
         if (endpoint.endsWith("/live")) {
             boolean dead = snapshot.stream().anyMatch(c -> !c.statistics().threadFailure().isEmpty());

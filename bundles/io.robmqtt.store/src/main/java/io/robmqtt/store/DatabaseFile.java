@@ -6,6 +6,7 @@ import io.robmqtt.store.StoreConfig.Synchronous;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
@@ -49,7 +50,13 @@ final class DatabaseFile {
             throw new IllegalArgumentException("db.path is '" + configured + "'; it must be a plain file path (not "
                     + "empty, not :memory:, no file: URI, no '?' options): the queue must live in a file on disk");
         }
-        Path path = Path.of(p);
+        Path path;
+        try {
+            path = Path.of(p);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("db.path is not a file path this system allows (" + e.getReason()
+                    + " at index " + e.getIndex() + "); it must name a database file", e);
+        }
         if (Files.isDirectory(path)) {
             throw new IllegalArgumentException("db.path " + path + " is a directory; it must name a database file");
         }

@@ -1,6 +1,7 @@
 package io.robmqtt.store;
 
 import io.robmqtt.api.OutgoingMessage;
+import java.util.Map;
 
 /** The capacity settings of the store, validated. */
 record QueueLimits(int maxQueueSize, long maxQueueBytes, int maxPayloadBytes, long minFreeDiskBytes) {
@@ -28,9 +29,12 @@ record QueueLimits(int maxQueueSize, long maxQueueBytes, int maxPayloadBytes, lo
         }
     }
 
-    static QueueLimits from(StoreConfig config) {
-        return new QueueLimits(config.max_queue_size(), config.max_queue_bytes(), config.max_payload_bytes(),
-                config.min_free_disk_bytes());
+    /** The limits of {@code config}, whose values SCR converted from {@code given}; refused by name and rule. */
+    static QueueLimits from(StoreConfig config, Map<String, ?> given) {
+        return new QueueLimits(ConfigValues.wholeNumber("max.queue.size", given, config::max_queue_size),
+                ConfigValues.wholeNumber("max.queue.bytes", given, config::max_queue_bytes),
+                ConfigValues.wholeNumber("max.payload.bytes", given, config::max_payload_bytes),
+                ConfigValues.wholeNumber("min.free.disk.bytes", given, config::min_free_disk_bytes));
     }
 
     /** Refuses a payload larger than {@code max.payload.bytes}. */

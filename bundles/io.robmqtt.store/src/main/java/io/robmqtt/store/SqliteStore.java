@@ -5,6 +5,7 @@ import io.robmqtt.api.StoreException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,44 +50,55 @@ public class SqliteStore {
     private volatile OpenFile file;
     private StoreConfig config;
 
-    @Activate
-    public SqliteStore(StoreConfig config, BundleContext context) {
-        this(config, Clock.systemUTC(), System::nanoTime, DataDirectory.of(context::getProperty));
+    /**
+     * Opens the store of {@code config} outside SCR (benchmarks, tools): a relative db.path is in the working
+     * directory.
+     */
+    public SqliteStore(StoreConfig config) {
+        this(config, Map.of(), Clock.systemUTC(), System::nanoTime, null);
     }
 
-    /** A store whose relative db.path is resolved against the working directory. */
-    public SqliteStore(StoreConfig config) {
-        this(config, Clock.systemUTC(), System::nanoTime);
+    /**
+     * Opens the store of {@code config}; {@code properties} are the values SCR converted it from, and a relative
+     * db.path is resolved against the runtime's data directory, if it names one ({@link DataDirectory}).
+     */
+    @Activate
+    public SqliteStore(StoreConfig config, Map<String, Object> properties, BundleContext context) {
+        this(config, properties, Clock.systemUTC(), System::nanoTime, DataDirectory.of(context::getProperty));
     }
 
     /** A store whose clock is {@code clock} alone: it makes no jumps the store could see (for tests). */
     SqliteStore(StoreConfig config, Clock clock) {
-        this(config, clock, () -> clock.millis() * 1_000_000);
+        this(config, Map.of(), clock, () -> clock.millis() * 1_000_000, null);
     }
 
     /** A store on the system clock {@code clock}, checked for jumps against the monotonic {@code nanos}. */
     SqliteStore(StoreConfig config, Clock clock, LongSupplier nanos) {
-        this(config, clock, nanos, null);
+        this(config, Map.of(), clock, nanos, null);
     }
 
-    private SqliteStore(StoreConfig config, Clock clock, LongSupplier nanos, Path dataDirectory) {
+    private SqliteStore(StoreConfig config, Map<String, ?> properties, Clock clock, LongSupplier nanos,
+            Path dataDirectory) {
         this.clock = clock;
         this.nanos = nanos;
         this.dataDirectory = dataDirectory;
         if (dataDirectory != null) {
-            LOG.info("event=data_directory dir={}: a relative db.path is resolved against it", dataDirectory);
+            LOG.info("event=data_directory dir={}: a relative db.path is resolved against it",
+                    LogValue.of(dataDirectory));
         }
-        this.limits = QueueLimits.from(config);
+        this.limits = QueueLimits.from(config, properties);
         this.config = config;
         this.file = open(config, null);
     }
 
+    /** Applies {@code next} (converted by SCR from {@code properties}), or refuses it and keeps the settings. */
     @Modified
-    void modified(StoreConfig next) {
+    void modified(StoreConfig next, Map<String, ?> properties) {
         QueueLimits nextLimits;
         try {
-            nextLimits = QueueLimits.from(next);
-            DatabaseFile.path(next.db_path());
+            nextLimits = QueueLimits.from(next, properties);
+            DatabaseFile.path(ConfigValues.read("db.path", "text", next::db_path));
+            ConfigValues.option("db.synchronous", properties, StoreConfig.Synchronous.class, next::db_synchronous);
         } catch (IllegalArgumentException e) {
             LOG.error("event=config_refused pid={} reason={}: the store keeps its previous settings",
                     LogValue.of(StoreConfig.PID), LogValue.of(e.getMessage()));
@@ -132,6 +144,16 @@ public class SqliteStore {
     /** The capacity settings in force. */
     QueueLimits limits() {
         return limits;
+    }
+
+    /** The database file in use. */
+    Path databaseFile() {
+        return file.database().file();
+    }
+
+    /** The durability in force. */
+    StoreConfig.Synchronous synchronous() {
+        return config.db_synchronous();
     }
 
     /**

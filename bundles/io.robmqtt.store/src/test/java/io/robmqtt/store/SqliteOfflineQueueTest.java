@@ -74,7 +74,7 @@ class SqliteOfflineQueueTest {
     void belowTheDiskFloorNewMessagesAreRefusedNamingTheFileSystemAndTheStoredOnesKept() {
         open(settings());
         enqueue("a", "b");
-        store.modified(settings().minFreeDiskBytes(Long.MAX_VALUE / 2)); // a floor above any free space
+        store.modified(settings().minFreeDiskBytes(Long.MAX_VALUE / 2), Map.of()); // a floor above any free space
         assertThatThrownBy(() -> queue.enqueue(C, message("c", 5))).isInstanceOf(StoreException.class)
                 .hasMessageContaining("bytes free, below min.free.disk.bytes " + Long.MAX_VALUE / 2)
                 .hasMessageContaining("the file system ");
@@ -84,7 +84,7 @@ class SqliteOfflineQueueTest {
         assertThat(queue.statistics(C).belowDiskFloor()).isTrue();
         assertThat(topics(queue.peek(C, 10))).as("what was stored is kept").containsExactly("a", "b");
 
-        store.modified(settings().minFreeDiskBytes(0)); // space returned (here: the floor went)
+        store.modified(settings().minFreeDiskBytes(0), Map.of()); // space returned (here: the floor went)
         queue.enqueue(C, message("f", 5));
         assertThat(topics(queue.peek(C, 10))).containsExactly("a", "b", "f");
         QueueStatistics statistics = queue.statistics(C);

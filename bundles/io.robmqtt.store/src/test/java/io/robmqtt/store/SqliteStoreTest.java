@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -106,7 +107,7 @@ class SqliteStoreTest {
         SqliteOfflineQueue queue = new SqliteOfflineQueue(store);
         queue.enqueue(C, message("a", 5));
         queue.enqueue(C, message("b", 5));
-        store.modified(settings.copy().withPath(dir.resolve("sub").resolve("..").resolve("same.db")));
+        store.modified(settings.copy().withPath(dir.resolve("sub").resolve("..").resolve("same.db")), Map.of());
         assertThat(queue.peek(C, 10)).extracting(m -> m.message().topic()).containsExactly("a", "b");
     }
 
@@ -118,7 +119,7 @@ class SqliteStoreTest {
         }
         assertThatThrownBy(() -> DatabaseFile.path(dir.toString())).hasMessageContaining("is a directory");
         SqliteStore store = open(new StoreSettings(dir.resolve("kept.db")));
-        store.modified(new StoreSettings(dir.resolve("kept.db")).withPath(Path.of(":memory:")));
+        store.modified(new StoreSettings(dir.resolve("kept.db")).withPath(Path.of(":memory:")), Map.of());
         assertThat(currentFile(store)).as("the refused path changed nothing").isEqualTo(dir.resolve("kept.db"));
     }
 
@@ -172,7 +173,7 @@ class SqliteStoreTest {
         queue.enqueue(C, message("b", 1));
         java.sql.Connection before = store.call(C, (tx, messages) -> tx.connection());
 
-        store.modified(settings.copy().maxQueueSize(2));
+        store.modified(settings.copy().maxQueueSize(2), Map.of());
 
         assertThatThrownBy(() -> queue.enqueue(C, message("c", 1))).isInstanceOf(QueueFullException.class)
                 .hasMessageContaining("max.queue.size 2");
@@ -184,9 +185,9 @@ class SqliteStoreTest {
     void anInvalidUpdateIsRefusedAndThePreviousSettingsStay() {
         StoreSettings settings = new StoreSettings(dir.resolve("keep.db")).maxQueueSize(1);
         SqliteStore store = open(settings);
-        store.modified(settings.copy().maxQueueSize(0));
+        store.modified(settings.copy().maxQueueSize(0), Map.of());
         assertThat(store.limits().maxQueueSize()).isEqualTo(1);
-        assertThatThrownBy(() -> QueueLimits.from(settings.copy().maxQueueSize(0)))
+        assertThatThrownBy(() -> QueueLimits.from(settings.copy().maxQueueSize(0), Map.of()))
                 .hasMessageContaining("max.queue.size is 0");
     }
 
@@ -200,7 +201,7 @@ class SqliteStoreTest {
         queue.enqueue(C, message("q2", 1));
         StoredMessage sent = inflight.add(C, message("sent", 1));
 
-        store.modified(settings.copy().withPath(dir.resolve("new.db")));
+        store.modified(settings.copy().withPath(dir.resolve("new.db")), Map.of());
 
         assertThat(currentFile(store)).isEqualTo(dir.resolve("new.db"));
         assertThat(queue.peek(C, 10)).extracting(m -> m.message().topic()).containsExactly("q1", "q2");
