@@ -1,6 +1,7 @@
 package io.robmqtt.client;
 
 import io.robmqtt.api.OutgoingMessage;
+import io.robmqtt.common.LogValue;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
     /** Validates and converts configuration properties; {@code environment} supplies unset ones. */
     static ConnectionSettings from(Map<String, ?> properties, Map<String, String> environment) {
         Map<String, Object> merged = EnvironmentOverlay.apply(properties, environment);
+        ConfigTypes.check(merged);
         try {
             return from(merged, Converters.standardConverter().convert(merged).to(ConnectionConfig.class));
         } catch (ConversionException e) {
@@ -41,8 +43,7 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
         Object id = merged.get("client.id");
         List<String> uris = brokerUris(c);
         ConnectionSettings settings = new ConnectionSettings(c.connection_name(), id == null ? null : id.toString(),
-        uris,
-                c.use_tls() || uris.stream().anyMatch(u -> u.startsWith("ssl://")), c.ca_certs(), c.certfile(),
+                uris, c.use_tls() || uris.stream().anyMatch(u -> u.startsWith("ssl://")), c.ca_certs(), c.certfile(),
                 c.keyfile(), c.keyfile_password(), c.tls_hostname_verification(), c.cert_expiry_warn_days(),
                 c.username(), c.password(), c.min_backoff(), c.max_backoff(), c.keepalive(),
                 c.connect_timeout(), c.clean_session(), c.will_topic(),
@@ -57,9 +58,9 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
     private static void requireMqttText(String property, String value) {
         for (int i = 0; value != null && i < value.length(); i++) {
             char c = value.charAt(i);
-            require(!OutgoingMessage.refusedByMqttClients(c), String.format("%s contains U+%04X at index %d; "
-                    + "MQTT clients and brokers refuse control characters and the non-characters U+FDD0 to U+FDDF, "
-                    + "U+FFFE and U+FFFF", property, (int) c, i));
+            require(!OutgoingMessage.refusedByMqttClients(c), String.format("%s contains U+%04X at index %d; it "
+                    + "must not hold control characters or the non-characters U+FDD0 to U+FDDF, U+FFFE and U+FFFF, "
+                    + "which MQTT clients and brokers refuse", property, (int) c, i));
         }
     }
 
@@ -91,16 +92,19 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
         List<String> uris = new ArrayList<>();
         if (!configured.isEmpty()) {
             for (String uri : configured) {
-                uris.add(normalise(uri.trim()));
+                String normalised = normalise(uri.trim());
+                checkUri(normalised, "broker.uris entry '" + normalised.replaceFirst("://[^/@]*@", "://***@") + "'");
+                uris.add(normalised);
             }
         } else {
             require(c.broker_port() >= 1 && c.broker_port() <= 65_535,
                     "broker.port is " + c.broker_port() + "; it must be from 1 to 65535");
             require(c.broker_host() != null && !c.broker_host().isBlank(), "broker.host must not be empty");
-            uris.add((c.use_tls() ? "ssl://" : "tcp://") + c.broker_host().trim() + ":" + c.broker_port());
-        }
-        for (String uri : uris) {
-            checkUri(uri);
+            String uri = (c.use_tls() ? "ssl://" : "tcp://") + c.broker_host().trim() + ":" + c.broker_port();
+            // user info is not shown: a host written as user:password@host would hold a password
+            checkUri(uri, "broker.host " + LogValue.of(c.broker_host().trim().replaceFirst("^[^@]*@", "***@"))
+                    + " (the broker URI made of it)");
+            uris.add(uri);
         }
         return List.copyOf(uris);
     }
@@ -116,24 +120,24 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
         return uri;
     }
 
-    private static void checkUri(String configured) {
-        String uri = configured.replaceFirst("://[^/@]*@", "://***@"); // as shown: user info may hold a password
+    /** @param name the entry as the refusal names it: a broker.uris entry, or broker.host (user info hidden) */
+    private static void checkUri(String configured, String name) {
         URI parsed;
         try {
             parsed = new URI(configured);
         } catch (URISyntaxException e) {
             // not e itself: its message repeats the entry, user info and all
-            throw new IllegalArgumentException("broker.uris entry '" + uri + "' is not a URI: " + e.getReason()
+            throw new IllegalArgumentException(name + " is not a URI: " + e.getReason()
                     + " at index " + e.getIndex());
         }
         require("tcp".equals(parsed.getScheme()) || "ssl".equals(parsed.getScheme()),
-                "broker.uris entry '" + uri + "' must start with tcp://, ssl://, mqtt:// or mqtts://");
-        require(parsed.getHost() != null, "broker.uris entry '" + uri + "' has no host");
+                name + " must start with tcp://, ssl://, mqtt:// or mqtts://");
+        require(parsed.getHost() != null, name + " has no host");
         require(parsed.getPort() >= 1 && parsed.getPort() <= 65_535,
-                "broker.uris entry '" + uri + "' needs a port from 1 to 65535");
+                name + " needs a port from 1 to 65535");
         require(parsed.getRawUserInfo() == null && (parsed.getRawPath() == null || parsed.getRawPath().isEmpty())
                 && parsed.getRawQuery() == null && parsed.getRawFragment() == null,
-                "broker.uris entry '" + uri + "' must be scheme://host:port and nothing more: no user info "
+                name + " must be scheme://host:port and nothing more: no user info "
                         + "(set username and password), path, trailing '/', query or fragment");
     }
 

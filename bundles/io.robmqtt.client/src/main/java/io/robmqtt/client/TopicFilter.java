@@ -45,7 +45,18 @@ final class TopicFilter {
             throw new IllegalArgumentException("topic filter '" + filter + "' contains U+0000");
         }
         for (int i = 0; i < filter.length(); i++) {
-            if (OutgoingMessage.refusedByMqttClients(filter.charAt(i))) {
+            char c = filter.charAt(i);
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < filter.length()
+                        && Character.isLowSurrogate(filter.charAt(i + 1));
+                if (!paired) {
+                    throw new IllegalArgumentException("topic filter " + LogValue.of(filter) + " has an unpaired "
+                            + "surrogate at index " + i + "; a filter must be well-formed UTF-16");
+                }
+                i++;
+                continue;
+            }
+            if (OutgoingMessage.refusedByMqttClients(c)) {
                 throw new IllegalArgumentException(String.format("topic filter %s contains U+%04X at index %d; a "
                         + "filter must not contain control characters or the non-characters U+FDD0 to U+FDDF, "
                         + "U+FFFE and U+FFFF, which MQTT clients and brokers refuse", LogValue.of(filter),

@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,23 +32,17 @@ class ConnectionSettingsFuzzTest {
         Fuzz.check("connection properties", 20_000, ConnectionSettingsFuzzTest::setting, setting -> check(setting, false));
     }
 
-    /**
-     * Fails today (reported): a value of the wrong type is refused as "a connection property has a value of the
-     * wrong type: Cannot convert X to class java.lang.Integer (properties: client.id:String keepalive:String)",
-     * which says neither which property nor what it must be. Enable once the refusal names both.
-     */
+    /** A value of the wrong type is refused by the property's name and the rule ({@link ConfigTypes}). */
     @Test
-    @Disabled("ConnectionSettings.from: a wrong type is refused without naming the property or the rule (reported)")
     void aValueOfTheWrongTypeIsRefusedByNameAndRule() {
         Fuzz.check("connection property types", 20_000, ConnectionSettingsFuzzTest::setting, setting -> check(setting, true));
     }
 
     /**
-     * Fails today (reported): the OSGi converter narrows numbers, so max.inflight = 4294967297 (a Long) runs as 1,
-     * keepalive = 0.5 as 0, listener.capacity = 1e308 as 2147483647. Enable once such values are refused.
+     * A number is taken as given or refused: the OSGi converter alone would narrow max.inflight = 4294967297 (a
+     * Long) to 1, keepalive = 0.5 to 0, listener.capacity = 1e308 to 2147483647.
      */
     @Test
-    @Disabled("ConnectionSettings.from: numbers are wrapped or truncated into the attribute's type (reported)")
     void aNumberIsTakenAsGivenOrRefused() {
         Fuzz.check("connection numbers", 20_000, ConnectionSettingsFuzzTest::setting, setting -> {
             Map<String, Object> config = new HashMap<>(Map.of("client.id", "fuzz-1"));

@@ -101,12 +101,18 @@ class RowCodecFuzzTest {
     private static List<StoredMessage> messages(Random random) {
         List<StoredMessage> messages = new ArrayList<>();
         for (int i = 1 + random.nextInt(4); i > 0; i--) {
-            String topic = "t/" + FuzzText.wellFormed(random, 4).replaceAll("[+#\u0000]", "x");
+            StringBuilder topic = new StringBuilder("t/"
+                    + FuzzText.wellFormed(random, 4).replaceAll("[+#\u0000]", "x"));
+            for (int c = 0; c < topic.length(); c++) { // what MQTT clients refuse, OutgoingMessage refuses
+                if (OutgoingMessage.refusedByMqttClients(topic.charAt(c))) {
+                    topic.setCharAt(c, 'x');
+                }
+            }
             byte[] payload = new byte[random.nextInt(40)];
             random.nextBytes(payload);
             Duration expiry = random.nextBoolean() ? Duration.ZERO : Duration.ofMillis(1 + random.nextInt(1_000_000));
             messages.add(new StoredMessage(ID + messages.size() + 1,
-                    new OutgoingMessage(topic, payload, random.nextInt(3), random.nextBoolean(), 5, expiry),
+                    new OutgoingMessage(topic.toString(), payload, random.nextInt(3), random.nextBoolean(), 5, expiry),
                     random.nextLong() & Long.MAX_VALUE));
         }
         return messages;

@@ -109,17 +109,20 @@ class KuraRuntimeIT {
     void kurasConfigurationsActivateTheComponentsAndTheMetatypeIsServed() {
         // Kura writes the store's configuration from the metatype's defaults once it sees its marker service
         assertThat(kura.run("kt:configure " + STORE)).contains("configured " + STORE);
+        // the password as Kura's UI stores it, encrypted (by the stand-in CryptoService of the control bundle)
         assertThat(kura.run("kt:configureFactory " + CONNECTION + " robmqtt-kura connection.name=kura "
-                + "client.id=kura-runtime-test broker.uris=" + broker.uri() + " min.backoff=0.1 max.backoff=1"))
+                + "client.id=kura-runtime-test broker.uris=" + broker.uri() + " min.backoff=0.1 max.backoff=1 "
+                + "username=kura password=enc:kura-pw"))
                 .contains("configured robmqtt-kura");
         Await.until("the connection connected (Kura's log)", Duration.ofSeconds(20),
                 () -> ChildProcesses.read(kura.log).contains("event=connected connection=kura"),
                 () -> ChildProcesses.read(kura.log));
         String components = kura.run("kt:components");
         // the connection's component is named by its factory PID
+        // KuraSecrets active: the connection's attempt had its password decrypted through Kura's CryptoService
         for (String component : List.of("io.robmqtt.store.SqliteStore", "io.robmqtt.store.OfflineQueueService",
                 "io.robmqtt.store.InflightService", CONNECTION, "io.robmqtt.kura.StoreInKura",
-                "io.robmqtt.kura.ConnectionInKura")) {
+                "io.robmqtt.kura.ConnectionInKura", "io.robmqtt.kura.KuraSecrets")) {
             assertThat(components).as(components).contains("component " + component + " ACTIVE");
         }
         assertThat(components).as(components).doesNotContain("FAILED_ACTIVATION")
