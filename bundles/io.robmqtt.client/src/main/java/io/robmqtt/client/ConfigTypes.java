@@ -1,9 +1,9 @@
 package io.robmqtt.client;
 
+import io.robmqtt.common.ConfigScalar;
 import io.robmqtt.common.LogValue;
 import java.lang.reflect.Method;
 import java.math.BigDecimal;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,7 +22,7 @@ final class ConfigTypes {
     static void check(Map<String, ?> properties) {
         for (Method attribute : ConnectionConfig.class.getDeclaredMethods()) {
             String property = attribute.getName().replace('_', '.');
-            Object raw = first(properties.get(property));
+            Object raw = ConfigScalar.first(properties.get(property));
             Class<?> type = attribute.getReturnType();
             if (raw == null) {
                 continue;
@@ -75,16 +75,5 @@ final class ConfigTypes {
             throw new IllegalArgumentException(property + " is " + shown + " (" + raw.getClass().getSimpleName()
                     + "); it must be " + rule);
         }
-    }
-
-    /** The value the converter takes of a list or an array: its first element. */
-    private static Object first(Object value) {
-        if (value instanceof Object[] array) {
-            return array.length == 0 ? null : array[0];
-        }
-        if (value instanceof List<?> list) {
-            return list.isEmpty() ? null : list.get(0);
-        }
-        return value;
     }
 }

@@ -1,7 +1,7 @@
 package io.robmqtt.store;
 
+import io.robmqtt.common.ConfigScalar;
 import java.math.BigDecimal;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -31,7 +31,7 @@ final class ConfigValues {
      */
     static <T extends Number> T wholeNumber(String property, Map<String, ?> given, Supplier<T> converted) {
         T value = read(property, "a whole number", converted);
-        Object raw = first(given.get(property));
+        Object raw = ConfigScalar.first(given.get(property));
         String range = value instanceof Integer ? "from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE
                 : "from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE;
         if (raw instanceof Boolean || raw instanceof Double d && !Double.isFinite(d)
@@ -52,20 +52,9 @@ final class ConfigValues {
     static <T extends Enum<T>> T option(String property, Map<String, ?> given, Class<T> type, Supplier<T> converted) {
         String names = java.util.Arrays.toString(type.getEnumConstants());
         T value = read(property, "one of " + names, converted);
-        Object raw = first(given.get(property));
+        Object raw = ConfigScalar.first(given.get(property));
         if (raw != null && !(raw instanceof String s && s.trim().equalsIgnoreCase(value.name()))) {
             throw new IllegalArgumentException(property + " is " + raw + "; it must be one of " + names);
-        }
-        return value;
-    }
-
-    /** The value SCR takes of a list or an array: its first element. */
-    private static Object first(Object value) {
-        if (value instanceof Object[] array) {
-            return array.length == 0 ? null : array[0];
-        }
-        if (value instanceof List<?> list) {
-            return list.isEmpty() ? null : list.get(0);
         }
         return value;
     }
