@@ -55,12 +55,26 @@ public class LoggingSetup implements LogListener {
         }
         this.files = new LogFiles(context);
         this.logReader = logReader;
+        try {
+            LoggingRules.check(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("event=config_refused pid={} reason=\"{}\": the log files are not set up",
+                    LoggingConfig.PID, e.getMessage());
+            throw e;
+        }
         apply(config);
         logReader.addLogListener(this);
     }
 
     @Modified
     void modified(LoggingConfig config) throws IOException {
+        try {
+            LoggingRules.check(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("event=config_refused pid={} reason=\"{}\": the log files keep their settings",
+                    LoggingConfig.PID, e.getMessage());
+            return;
+        }
         apply(config);
     }
 
