@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Topic validation against generated topics: a topic is accepted exactly when MQTT allows it (not empty, no
- * wildcard, no U+0000, well-formed UTF-8 of at most 65,535 bytes), and refused with an
- * {@link IllegalArgumentException} that names the rule otherwise, never another exception.
+ * wildcard, no U+0000, no character MQTT clients refuse, well-formed UTF-8 of at most 65,535 bytes), and refused
+ * with an {@link IllegalArgumentException} that names the rule otherwise, never another exception.
  */
 class OutgoingMessageFuzzTest {
     private static final byte[] PAYLOAD = {1, 2, 3};
@@ -66,6 +66,10 @@ class OutgoingMessageFuzzTest {
         }
         if (topic.indexOf('\u0000') >= 0) {
             phrases.add("forbids the null character");
+        }
+        if (topic.chars().anyMatch(c -> c > 0 && c < 0x20 || c >= 0x7f && c <= 0x9f || c >= 0xfdd0 && c <= 0xfddf
+                || c == 0xfffe || c == 0xffff)) {
+            phrases.add("MQTT clients and brokers refuse"); // Paho and Mosquitto refuse these characters
         }
         int bytes = FuzzText.utf8Length(topic);
         if (bytes < 0) {
