@@ -198,13 +198,24 @@ class KuraRuntimeIT {
 
     @Test
     @Order(8)
-    void theJvmExitsAfterTheFrameworkStopsAndNothingWasCreatedInTheWorkingDirectory() throws Exception {
+    void theJvmExitsAfterTheFrameworkStopsWhileConnectedAndNothingWasCreatedInTheWorkingDirectory()
+            throws Exception {
+        // installed again, the package finds its configurations and connects: the stop comes while connected,
+        // when Paho's threads (its ping timer is not a daemon) could keep the JVM alive
+        int connects = connects();
+        assertThat(kura.run("kt:install " + dp(), Duration.ofSeconds(40))).contains("dp installed io.robmqtt");
+        Await.until("the connection connected again", Duration.ofSeconds(30), () -> connects() > connects,
+                () -> ChildProcesses.read(kura.log));
         kura.stopFramework();
         assertThat(kura.exited(Duration.ofSeconds(30))).as("the JVM exited within 30 s of the framework's stop; "
                 + "console: " + ChildProcesses.read(kura.console)).isTrue();
         assertThat(kura.exitValue()).isZero();
         assertThat(files(kura.home)).as("what the run created in the working directory (kura.home)")
                 .isEqualTo(workingDirectoryAtStart);
+    }
+
+    private int connects() {
+        return ChildProcesses.read(kura.log).split("event=connected connection=kura", -1).length - 1;
     }
 
     /** The run's console and Log4j file, kept in target/kura-runtime-logs for whoever reads a failure. */
