@@ -34,6 +34,7 @@ public class DemoBroker {
     @Activate
     public DemoBroker(BundleContext context, @Reference ConfigurationAdmin cm, DemoConfig config)
             throws IOException, InterruptedException {
+        checkPort(config.broker_port());
         try (InputStream jar = context.getBundle().getEntry("broker/robmqtt-broker.jar").openStream()) {
             broker = BrokerProcess.unpack(jar, context.getDataFile("").toPath(), config.broker_port());
         }
@@ -44,6 +45,13 @@ public class DemoBroker {
         } catch (IOException | RuntimeException e) {
             broker.stop(); // SCR does not deactivate a component whose activation failed
             throw e;
+        }
+    }
+
+    /** @throws IllegalArgumentException naming broker.port and its rule */
+    static void checkPort(int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("broker.port is " + port + "; it must be 0 (any free port) to 65535");
         }
     }
 

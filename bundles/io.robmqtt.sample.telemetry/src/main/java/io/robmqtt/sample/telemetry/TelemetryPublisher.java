@@ -39,9 +39,22 @@ public class TelemetryPublisher {
 
     @Activate
     public TelemetryPublisher(@Reference(name = "mqtt") MqttPublisher mqtt, TelemetryConfig config) {
+        check(config);
         this.mqtt = mqtt;
         this.config = config;
         timer.scheduleAtFixedRate(this::publishReading, 0, config.interval_seconds(), TimeUnit.SECONDS);
+    }
+
+    /** @throws IllegalArgumentException naming the property and its rule */
+    static void check(TelemetryConfig config) {
+        if (config.interval_seconds() < 1) {
+            throw new IllegalArgumentException("interval.seconds is " + config.interval_seconds()
+                    + "; it must be at least 1");
+        }
+        if (config.qos() < 0 || config.qos() > 2) {
+            throw new IllegalArgumentException("qos is " + config.qos() + "; it must be 0, 1 or 2");
+        }
+        new io.robmqtt.api.OutgoingMessage(config.topic(), new byte[0], config.qos(), false, 1); // names the rule
     }
 
     private void publishReading() {
