@@ -1,7 +1,7 @@
 package io.robmqtt.client;
 
-import io.robmqtt.common.LogValue;
 import io.robmqtt.api.store.InflightStore;
+import io.robmqtt.common.LogValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;

@@ -1,15 +1,15 @@
 package io.robmqtt.client;
 
-import io.robmqtt.common.LogValue;
 import io.robmqtt.api.ClientStatistics;
-import io.robmqtt.api.MessageListener;
-import io.robmqtt.api.Subscription;
 import io.robmqtt.api.Delivery;
+import io.robmqtt.api.MessageListener;
 import io.robmqtt.api.MqttPublisher;
 import io.robmqtt.api.OutgoingMessage;
+import io.robmqtt.api.Subscription;
 import io.robmqtt.api.store.InflightStore;
 import io.robmqtt.api.store.OfflineQueue;
 import io.robmqtt.api.store.ReceivedStore;
+import io.robmqtt.common.LogValue;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;

@@ -1,8 +1,8 @@
 package io.robmqtt.client;
 
-import io.robmqtt.common.LogValue;
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.store.StoredMessage;
+import io.robmqtt.common.LogValue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,8 +1,8 @@
 package io.robmqtt.client;
 
-import io.robmqtt.common.LogValue;
 import io.robmqtt.api.store.OfflineQueue;
 import io.robmqtt.api.store.StoredMessage;
+import io.robmqtt.common.LogValue;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;

@@ -1,8 +1,8 @@
 package io.robmqtt.client;
 
-import io.robmqtt.common.LogValue;
-import io.robmqtt.api.store.ReceivedStore;
 import io.robmqtt.api.store.ReceivedStore.Received;
+import io.robmqtt.api.store.ReceivedStore;
+import io.robmqtt.common.LogValue;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;

@@ -1,8 +1,8 @@
 package io.robmqtt.client;
 
-import io.robmqtt.common.LogValue;
 import io.robmqtt.api.MessageListener;
 import io.robmqtt.api.Subscription;
+import io.robmqtt.common.LogValue;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.Iterator;

@@ -1,8 +1,8 @@
 package io.robmqtt.store;
 
-import io.robmqtt.common.LogValue;
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.store.StoredMessage;
+import io.robmqtt.common.LogValue;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;

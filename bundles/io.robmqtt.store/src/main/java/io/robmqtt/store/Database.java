@@ -1,8 +1,8 @@
 package io.robmqtt.store;
 
-import io.robmqtt.common.LogValue;
 import io.robmqtt.api.QueueFullException;
 import io.robmqtt.api.StoreException;
+import io.robmqtt.common.LogValue;
 import io.robmqtt.store.StoreConfig.Synchronous;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -369,8 +369,7 @@ final class Database implements AutoCloseable {
     /** Rolls the open transaction back and fails its work and the batch (work already told "done" stays so). */
     private void abort(List<Task<?>> batch, StoreException failure) {
         LOG.error("event=store_batch_failed file={} units={}: {}", LogValue.of(file),
-                batch.size() + awaitingCommit.size(),
-                failure.getMessage());
+                batch.size() + awaitingCommit.size(), failure.getMessage());
         transaction.rollback(failure);
         open = false;
         policy.reset();

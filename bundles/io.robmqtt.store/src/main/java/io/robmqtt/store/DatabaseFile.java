@@ -1,7 +1,7 @@
 package io.robmqtt.store;
 
-import io.robmqtt.common.LogValue;
 import io.robmqtt.api.StoreException;
+import io.robmqtt.common.LogValue;
 import io.robmqtt.store.StoreConfig.Synchronous;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,12 +1,12 @@
 package io.robmqtt.store;
 
-import io.robmqtt.common.LogValue;
 import io.robmqtt.api.OutgoingMessage;
 import io.robmqtt.api.QueueFullException;
 import io.robmqtt.api.QueueStatistics;
 import io.robmqtt.api.store.Enqueued;
 import io.robmqtt.api.store.OfflineQueue;
 import io.robmqtt.api.store.StoredMessage;
+import io.robmqtt.common.LogValue;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.robmqtt.store;
 
-import io.robmqtt.common.LogValue;
 import io.robmqtt.api.StoreException;
+import io.robmqtt.common.LogValue;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
