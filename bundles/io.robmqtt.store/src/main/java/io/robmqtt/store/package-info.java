@@ -30,10 +30,11 @@
  * <ol>
  *   <li>{@link io.robmqtt.store.SqliteOfflineQueue#moveToInflight} runs as
  *       {@link io.robmqtt.store.Submission#CALL_BEFORE_COMMIT}: the caller leads the batch itself.
- *   <li>{@link io.robmqtt.store.ConnectionMessages#next} walks the queued rows, highest priority first and oldest
+ *   <li>{@link io.robmqtt.store.ConnectionMessages#take} walks the queued rows, highest priority first and oldest
  *       first, reads their bodies, and marks the messages it returns inflight
  *       ({@link io.robmqtt.store.MessageRow#markInflight}). Only a window at the head of each priority's queue is
- *       in memory; at its end the next page of rows is read by the index on connection, priority and id.
+ *       in memory ({@link io.robmqtt.store.ConnectionRows}); at its end the next page of rows is read by the
+ *       index on connection, priority and id.
  *   <li>It returns before the commit (losing the move in a crash only sends the messages once more), unless it
  *       read rows whose durable work is not committed yet: then the commit is made first.
  * </ol>

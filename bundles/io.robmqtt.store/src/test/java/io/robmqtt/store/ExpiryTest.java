@@ -114,7 +114,7 @@ class ExpiryTest {
 
     @Test
     void theSweepFindsAMessageWithItsOwnExpiryFarBehindTheHeadOfTheQueue() {
-        for (int i = 0; i < ConnectionMessages.WINDOW * 3; i++) {
+        for (int i = 0; i < ConnectionRows.WINDOW * 3; i++) {
             enqueue("m" + i, Duration.ZERO);
         }
         enqueue("command", Duration.ofSeconds(5));
@@ -122,9 +122,9 @@ class ExpiryTest {
         advance(Duration.ofSeconds(6));
 
         assertThat(topics(queue.expire(C, Duration.ZERO, 100))).containsExactly("command");
-        assertThat(queue.statistics(C).totalMessages()).isEqualTo(ConnectionMessages.WINDOW * 3);
+        assertThat(queue.statistics(C).totalMessages()).isEqualTo(ConnectionRows.WINDOW * 3);
         restart();
-        assertThat(queue.statistics(C).totalMessages()).isEqualTo(ConnectionMessages.WINDOW * 3);
+        assertThat(queue.statistics(C).totalMessages()).isEqualTo(ConnectionRows.WINDOW * 3);
     }
 
     @Test

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class QueuePagingTest {
     private static final String C = "main";
     /** Far more rows than the windows of two priorities hold, and fewer than the queue's default limit. */
-    private static final int MANY = ConnectionMessages.WINDOW * 6;
+    private static final int MANY = ConnectionRows.WINDOW * 6;
 
     @TempDir
     Path dir;
@@ -79,7 +79,7 @@ class QueuePagingTest {
             taken.forEach(m -> sent.add(m.message().topic()));
             inflight.removeAsync(C, taken.stream().map(StoredMessage::sequence).toList()).toCompletableFuture()
                     .join();
-            assertThat(rowsInMemory()).isLessThanOrEqualTo(2 * ConnectionMessages.WINDOW + atATime);
+            assertThat(rowsInMemory()).isLessThanOrEqualTo(2 * ConnectionRows.WINDOW + atATime);
         }
         return sent;
     }
@@ -89,7 +89,7 @@ class QueuePagingTest {
         List<String> low = enqueueSingly("low-", MANY, 1);
         List<String> high = enqueueSingly("high-", MANY, 8);
 
-        assertThat(rowsInMemory()).isLessThanOrEqualTo(2 * ConnectionMessages.WINDOW);
+        assertThat(rowsInMemory()).isLessThanOrEqualTo(2 * ConnectionRows.WINDOW);
         assertThat(queue.statistics(C).totalMessages()).isEqualTo(2L * MANY);
 
         List<String> expected = new ArrayList<>(high);
@@ -117,7 +117,7 @@ class QueuePagingTest {
         assertThat(queue.statistics(C).totalBytes()).isEqualTo(bytes);
         assertThat(inflight.list(C)).extracting(StoredMessage::sequence)
                 .containsExactlyElementsOf(sent.stream().map(StoredMessage::sequence).toList());
-        assertThat(rowsInMemory()).isLessThanOrEqualTo(ConnectionMessages.WINDOW + 70);
+        assertThat(rowsInMemory()).isLessThanOrEqualTo(ConnectionRows.WINDOW + 70);
         assertThat(drain(64)).containsExactlyElementsOf(expected);
     }
 
