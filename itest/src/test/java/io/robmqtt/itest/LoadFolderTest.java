@@ -7,14 +7,11 @@ import io.robmqtt.testing.ChildProcesses;
 import io.robmqtt.testing.Subscriber;
 import io.robmqtt.testing.TempDirs;
 import io.robmqtt.testing.TestBroker;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,19 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LoadFolderTest {
     @RegisterExtension
     final BrokerExtension broker = new BrokerExtension();
-
-    private static Path sampleBundle() throws IOException {
-        Path target = Path.of(System.getProperty("robmqtt.repo", "missing"), "bundles", "io.robmqtt.sample.telemetry",
-                "target");
-        try (Stream<Path> jars = Files.list(target)) {
-            List<Path> found = jars.filter(p -> p.getFileName().toString().matches(
-                    "io\\.robmqtt\\.sample\\.telemetry-[0-9].*\\.jar") && !p.toString().endsWith("-sources.jar"))
-                    .toList();
-            assertThat(found).as("the sample bundle built in " + target).hasSize(1);
-            return found.get(0);
-        }
-    }
-
     /** Readings that say the publisher (re)started: the first of each start is numbered 1. */
     private static long starts(Subscriber subscriber) {
         return subscriber.received().stream().filter(p -> p.contains("{\"seq\":1,"))
@@ -72,11 +56,11 @@ class LoadFolderTest {
                 Await.until("the gateway connected", Duration.ofSeconds(60),
                         () -> ChildProcesses.contains(log, "event=connected connection=default"));
                 Files.createDirectories(bundle.getParent());
-                Files.copy(sampleBundle(), bundle);
+                Files.copy(Bundles.sample(), bundle);
                 Await.until("the dropped bundle publishes", Duration.ofSeconds(30), () -> starts(subscriber) == 1,
                         () -> subscriber.received().toString());
 
-                Files.copy(sampleBundle(), bundle, StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(Bundles.sample(), bundle, StandardCopyOption.REPLACE_EXISTING);
                 Files.setLastModifiedTime(bundle, java.nio.file.attribute.FileTime.fromMillis(
                         System.currentTimeMillis() + 5_000)); // a new file, as a newer build would be
                 Await.until("the replaced bundle was updated: its publisher started again", Duration.ofSeconds(30),
@@ -98,7 +82,7 @@ class LoadFolderTest {
                 ChildProcesses.stop(gateway);
             }
 
-            Files.copy(sampleBundle(), bundle);
+            Files.copy(Bundles.sample(), bundle);
             gateway = ChildProcesses.startJar(jar, dir, "gateway.log", TestBroker.freePort(), properties);
             try {
                 Await.until("after a restart the bundle in load/ publishes again", Duration.ofSeconds(60),

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -73,16 +72,6 @@ class MessageExpiryTest {
             return e.getCause();
         }
     }
-
-    private Bundle clientBundle() {
-        for (Bundle bundle : context.getBundles()) {
-            if ("io.robmqtt.client".equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        throw new AssertionError("no io.robmqtt.client bundle");
-    }
-
     @Test
     void messagesPastTheConnectionsOrTheirOwnExpiryAreNeverSentAndTheirDeliveriesSaySo() throws Exception {
         MqttPublisher mqtt = connection.publisher();
@@ -119,8 +108,8 @@ class MessageExpiryTest {
         MqttPublisher mqtt = connection.publisher();
         publish(mqtt, "before-restart", Duration.ZERO);
         publish(mqtt, "kept", Duration.ofHours(1));
-        clientBundle().stop(); // robmqtt goes down with the messages queued; their handles go with it
-        clientBundle().start();
+        Bundles.client(context).stop(); // robmqtt goes down with the messages queued; their handles go with it
+        Bundles.client(context).start();
 
         MqttPublisher restarted = connection.publisher();
         Await.until("the message accepted before the restart expires after it", Duration.ofSeconds(20),

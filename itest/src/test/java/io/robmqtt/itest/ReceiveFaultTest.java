@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -53,7 +52,7 @@ class ReceiveFaultTest {
     void everyMessageTheBrokerAcknowledgedReachesTheListenerThroughLinkFaultsAndThreeKillsOfTheGateway()
             throws Exception {
         Path jar = ChildProcesses.jar("robmqtt.gateway.jar", "the bndrun module builds it before this one");
-        Path listenerBundle = sampleBundle();
+        Path listenerBundle = Bundles.sample();
         dir = Files.createTempDirectory("robmqtt-receive-faults");
         FaultyLink link = broker.link();
         try (Subscriber application = new Subscriber(broker.uri(), "unused/" + UUID.randomUUID())) {
@@ -214,17 +213,5 @@ class ReceiveFaultTest {
         Set<Integer> missing = new TreeSet<>(acknowledged);
         missing.removeAll(received().keySet());
         return missing;
-    }
-
-    private static Path sampleBundle() throws IOException {
-        Path target = Path.of(System.getProperty("robmqtt.repo", "missing"), "bundles", "io.robmqtt.sample.telemetry",
-                "target");
-        try (Stream<Path> jars = Files.list(target)) {
-            List<Path> found = jars.filter(p -> p.getFileName().toString().matches(
-                    "io\\.robmqtt\\.sample\\.telemetry-[0-9].*\\.jar") && !p.toString().endsWith("-sources.jar"))
-                    .toList();
-            assertThat(found).as("the sample bundle built in " + target).hasSize(1);
-            return found.get(0);
-        }
     }
 }

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -117,16 +116,6 @@ class ReceivingTest {
         return listener.received.stream().filter(r -> r.startsWith(topic + "/n=")).map(r -> r.substring(topic.length() + 1))
                 .toList();
     }
-
-    private Bundle clientBundle() {
-        for (Bundle bundle : context.getBundles()) {
-            if ("io.robmqtt.client".equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        throw new AssertionError("no io.robmqtt.client bundle");
-    }
-
     private long droppedNoListener(MqttPublisher mqtt) {
         return mqtt.statistics().dropped().getOrDefault("no_listener", 0L);
     }
@@ -137,10 +126,10 @@ class ReceivingTest {
         connect(); // clean.session = false, listener.wait.seconds = 30: the defaults
         ServiceRegistration<MessageListener> first = registerAndProbe(new RecordingListener());
         first.unregister();
-        clientBundle().stop(); // robmqtt goes down; the broker keeps the session and its subscription
+        Bundles.client(context).stop(); // robmqtt goes down; the broker keeps the session and its subscription
         publish(0, 200);
 
-        clientBundle().start();
+        Bundles.client(context).start();
         MqttPublisher mqtt = connection.publisher();
         connection.awaitConnected(); // the broker now sends what it kept, and no listener is registered
         Await.holds("nothing is dropped while a listener may still come", Duration.ofSeconds(2),
@@ -239,9 +228,9 @@ class ReceivingTest {
                     () -> link.withheldReleases() >= 1);
             assertThat(numbered(listener)).as("not delivered before its release").isEmpty();
 
-            clientBundle().stop(); // robmqtt goes down between PUBREC and PUBREL: its memory of the message goes
+            Bundles.client(context).stop(); // robmqtt goes down between PUBREC and PUBREL: its memory of the message goes
             link.withholdReleases(false);
-            clientBundle().start(); // the broker repeats its PUBREL on the resumed session
+            Bundles.client(context).start(); // the broker repeats its PUBREL on the resumed session
             connection.awaitConnected();
 
             Await.until("the released message reached the listener", Duration.ofSeconds(20),

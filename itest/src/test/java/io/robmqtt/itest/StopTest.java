@@ -47,16 +47,6 @@ class StopTest {
         });
         return stacks.toString();
     }
-
-    private Bundle clientBundle() {
-        for (Bundle bundle : context.getBundles()) {
-            if ("io.robmqtt.client".equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        throw new AssertionError("no io.robmqtt.client bundle");
-    }
-
     @Test
     void aConnectionStoppedOnAnInterruptedThreadStillDisconnectsAndLeavesNoPahoThread() throws Exception {
         StoreFixture.configure(cm, properties());
@@ -64,7 +54,7 @@ class StopTest {
                 properties("broker.uris", new String[] {broker.uri()}))) {
             c.awaitConnected();
             assertThat(pahoThreadsOf(c.clientId)).as("Paho's threads while connected").isNotEmpty();
-            Bundle client = clientBundle();
+            Bundle client = Bundles.client(context);
             AtomicReference<Object> outcome = new AtomicReference<>();
             Thread stopper = new Thread(() -> {
                 Thread.currentThread().interrupt(); // as a framework stopped by SIGINT, or Kura's shutdown, may be
@@ -100,7 +90,7 @@ class StopTest {
             c.publisher();
             Await.until("the link accepted the attempt", Duration.ofSeconds(20), () -> !link.attempts().isEmpty());
             Await.until("Paho is connecting", Duration.ofSeconds(10), () -> !pahoThreadsOf(c.clientId).isEmpty());
-            Bundle client = clientBundle();
+            Bundle client = Bundles.client(context);
             Thread stopper = new Thread(() -> {
                 try {
                     client.stop(); // SCR deactivates the connection in the middle of its attempt
