@@ -101,7 +101,7 @@ class GatewayJarTest {
         }
         String all = Files.readString(logs.resolve("robmqtt.log")) + Files.readString(logs.resolve("robmqtt.log.1"))
                 + Files.readString(logs.resolve("robmqtt.log.2"));
-        assertThat(all).contains("level=WARN logger=MqttConnection").contains("event=connect_failed");
+        assertThat(all).contains("level=WARN logger=ReconnectLoop").contains("event=connect_failed");
         List<String> lines = Files.readAllLines(logs.resolve("robmqtt-metrics.jsonl"));
         assertThat(lines).isNotEmpty().allSatisfy(line ->
                 assertThat(com.google.gson.JsonParser.parseString(line).isJsonObject()).as(line).isTrue());

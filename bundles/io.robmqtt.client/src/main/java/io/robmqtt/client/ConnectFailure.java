@@ -9,6 +9,9 @@ record ConnectFailure(boolean refused, String reason) {
         if (failure instanceof TlsConfigurationException e) {
             return new ConnectFailure(true, e.getMessage()); // files do not mend themselves: retry at max.backoff
         }
+        if (failure instanceof java.util.concurrent.TimeoutException) {
+            return new ConnectFailure(false, failure.getMessage()); // a silent broker: it names broker and setting
+        }
         String tls = tlsReason(failure, settings);
         if (tls != null) {
             return new ConnectFailure(false, tls);

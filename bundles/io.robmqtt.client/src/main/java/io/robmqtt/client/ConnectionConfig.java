@@ -41,8 +41,9 @@ public @interface ConnectionConfig {
     int broker_port() default 1883;
 
     @AttributeDefinition(name = "Broker URIs",
-            description = "Brokers of a cluster, tried in turn (tcp://host:port or ssl://host:port). When set, "
-                    + "broker.host and broker.port are not used.",
+            description = "Brokers of a cluster, or a primary and its standbys, tried in turn from the first at "
+                    + "each reconnect (tcp://host:port or ssl://host:port); the backoff waits only after every one "
+                    + "failed. When set, broker.host and broker.port are not used.",
             cardinality = 100, required = false)
     String[] broker_uris() default {};
 
@@ -95,9 +96,23 @@ public @interface ConnectionConfig {
             + "that did not close is noticed (about 1.5 times this).", min = "0")
     int keepalive() default 60;
 
-    @AttributeDefinition(name = "Connect timeout", description = "Seconds to wait for the broker's CONNACK.",
-            min = "1")
+    @AttributeDefinition(name = "Connect timeout", description = "Seconds one broker may take to answer a "
+            + "connect (TCP, TLS and CONNACK) before the attempt fails.", min = "1")
     int connect_timeout() default 30;
+
+    @AttributeDefinition(name = "Failover connect timeout",
+            description = "With several broker URIs: seconds a broker that has another after it in the list may "
+                    + "take to answer a connect before the next is tried, so that a silent node does not cost a "
+                    + "whole connect timeout; the last broker of the list gets connect.timeout. 0: connect.timeout "
+                    + "for every broker. Applies at the next attempt.", min = "0", max = "3600")
+    int failover_connect_timeout() default 10;
+
+    @AttributeDefinition(name = "Fail-back interval",
+            description = "With several broker URIs: while connected to a broker other than the first, try the "
+                    + "first every this many seconds, and move back to it once it answers (the new session first, "
+                    + "then a clean disconnect from the other). 0: off, stay until the connection is lost. "
+                    + "Applies at once.", min = "0", max = "86400")
+    double broker_failback_seconds() default 0.0;
 
     @AttributeDefinition(name = "Clean session",
             description = "Start a new MQTT session at each connect. False keeps the broker's session (and "

@@ -22,7 +22,8 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
         int certExpiryWarnDays, String username, String password, double minBackoff,
         double maxBackoff, int keepalive, int connectTimeout, boolean cleanSession, String willTopic,
         byte[] willPayload, int willQos, boolean willRetain, int maxInflight, double listenerWaitSeconds,
-        double maxPublishRate, int maxPublishBurst, int listenerCapacity, double messageExpirySeconds) {
+        double maxPublishRate, int maxPublishBurst, int listenerCapacity, double messageExpirySeconds,
+        int failoverConnectTimeout, double failbackSeconds) {
 
     /** The longest message.expiry.seconds: ten years, as for a message's own expiry. */
     static final double MAX_EXPIRY_SECONDS = OutgoingMessage.MAX_EXPIRY_DAYS * 86_400.0;
@@ -49,7 +50,7 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
                 c.connect_timeout(), c.clean_session(), c.will_topic(),
                 c.will_payload().getBytes(StandardCharsets.UTF_8), c.will_qos(), c.will_retain(), c.max_inflight(),
                 c.listener_wait_seconds(), c.max_publish_rate(), c.max_publish_burst(), c.listener_capacity(),
-                c.message_expiry_seconds());
+                c.message_expiry_seconds(), c.failover_connect_timeout(), c.broker_failback_seconds());
         settings.validate();
         return settings;
     }
@@ -69,7 +70,22 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
         return new ConnectionSettings(connectionName, clientId, brokerUris, useTls, caCerts, certfile, keyfile,
                 keyfilePassword, verifyHostname, certExpiryWarnDays, username, password, minBackoff, maxBackoff,
                 keepalive, connectTimeout, cleanSession, willTopic, willPayload, willQos, willRetain, maxInflight,
-                listenerWaitSeconds, maxPublishRate, maxPublishBurst, listenerCapacity, messageExpirySeconds);
+                listenerWaitSeconds, maxPublishRate, maxPublishBurst, listenerCapacity, messageExpirySeconds,
+                failoverConnectTimeout, failbackSeconds);
+    }
+
+    /**
+     * Seconds the broker at {@code index} of {@link #brokerUris} may take to answer a connect: the failover connect
+     * timeout where another broker follows it, connect.timeout for the last (or only) one.
+     */
+    int connectTimeout(int index) {
+        boolean another = index < brokerUris.size() - 1;
+        return another && failoverConnectTimeout > 0 ? Math.min(failoverConnectTimeout, connectTimeout) : connectTimeout;
+    }
+
+    /** Whether a connection on a later broker of the list tries the first again while connected. */
+    boolean failsBack() {
+        return failbackSeconds > 0 && brokerUris.size() > 1;
     }
 
     /** How long a message without an expiry of its own may wait to be sent; zero for ever. */
@@ -152,6 +168,10 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
                 "min.backoff (" + minBackoff + ") must not be greater than max.backoff (" + maxBackoff + ")");
         require(keepalive >= 0 && keepalive <= 65_535, "keepalive is " + keepalive + "; it must be 0 to 65535");
         require(connectTimeout >= 1, "connect.timeout is " + connectTimeout + "; it must be at least 1 second");
+        require(failoverConnectTimeout >= 0 && failoverConnectTimeout <= 3_600, "failover.connect.timeout is "
+                + failoverConnectTimeout + "; it must be from 0 (connect.timeout) to 3600 seconds");
+        require(failbackSeconds == 0 || (failbackSeconds >= 1 && failbackSeconds <= 86_400), "broker.failback.seconds is "
+                + failbackSeconds + "; it must be 0 (off) or from 1 to 86400 seconds");
         require(certExpiryWarnDays >= 0, "cert.expiry.warn.days is " + certExpiryWarnDays + "; it must be at least 0");
         require(certfile.isEmpty() == keyfile.isEmpty(),
                 "certfile and keyfile go together for mutual TLS: set both or neither");
@@ -225,6 +245,8 @@ record ConnectionSettings(String connectionName, String clientId, List<String> b
                 + maxBackoff + "s, keepalive=" + keepalive + "s, clean.session=" + cleanSession + ", max.inflight="
                 + maxInflight + ", listener.wait=" + listenerWaitSeconds + "s"
                 + (maxPublishRate > 0 ? ", max.publish.rate=" + maxPublishRate + "/s burst " + maxPublishBurst : "")
-                + (messageExpirySeconds > 0 ? ", message.expiry=" + messageExpirySeconds + "s" : "") + "]";
+                + (messageExpirySeconds > 0 ? ", message.expiry=" + messageExpirySeconds + "s" : "")
+                + (brokerUris.size() > 1 ? ", failover.connect.timeout=" + failoverConnectTimeout + "s" : "")
+                + (failsBack() ? ", broker.failback=" + failbackSeconds + "s" : "") + "]";
     }
 }

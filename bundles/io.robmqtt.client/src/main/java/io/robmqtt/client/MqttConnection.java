@@ -20,17 +20,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection: its reconnect loop and the events of its Paho sessions. It builds the parts a message passes
+ * One connection: what it offers (publish, subscriptions, statistics, start, stop, reconfigure) and the events of
+ * its Paho sessions. It builds the parts a message passes
  * through and wires them once: {@link PublishPath} (each publish, direct or queued, as the {@link Router} says),
  * {@link Drain} (after every connect, re-send what is inflight, then empty the queue), {@link AckBatcher}
- * (acknowledgements to the store) and {@link Subscriptions} (incoming messages to listeners). Lifecycle changes
+ * (acknowledgements to the store), {@link Subscriptions} (incoming messages to listeners) and the
+ * {@link ReconnectLoop} (broker sessions, fail-over and fail-back). Lifecycle changes
  * run on one thread per connection; the drain on another, so a long drain never delays a reconfiguration;
  * acknowledgements and incoming messages arrive on Paho's threads.
  */
 final class MqttConnection implements PahoSession.Events {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
-    /** Events as structured records (the original's log_event); the logging bundle writes them as JSON lines. */
-    private static final Logger EVENTS = LoggerFactory.getLogger("robmqtt.events");
     /** How long a shutdown waits for the clean disconnect. */
     private static final long STOP_WAIT_MILLIS = 30_000;
 
@@ -43,21 +43,14 @@ final class MqttConnection implements PahoSession.Events {
     private final PublishRate rate;
     private final Router<PahoSession> router;
     private final PublishPath publishing;
-    /** Paho's QoS 2 receive state, kept durably from one session's client to the next. */
-    private final ReceivedQos2 receivedQos2;
     private final AckBatcher acks;
-    private final Secrets secrets;
     private final QueueExpiry expiry;
     private final Subscriptions subscriptions;
     private final ExecutorService listenerPool;
+    private final ReconnectLoop loop;
     private volatile ConnectionSettings settings;
-    private volatile BackoffSchedule backoff;
     // lifecycle thread only
-    private volatile PahoSession session; // read by shutdown() once the lifecycle thread has ended
-    private ScheduledFuture<?> nextAttempt;
     private ScheduledFuture<?> expirySweep;
-    private boolean running;
-    private boolean everConnected;
 
     /** A connection whose configured secrets are used as they are (no reference, no decoder). */
     MqttConnection(ConnectionSettings settings, OfflineQueue queue, InflightStore inflight, ReceivedStore received) {
@@ -67,14 +60,11 @@ final class MqttConnection implements PahoSession.Events {
     MqttConnection(ConnectionSettings settings, OfflineQueue queue, InflightStore inflight, ReceivedStore received,
             Secrets secrets) {
         this.settings = settings;
-        this.secrets = secrets;
         this.queue = queue;
         this.inflight = inflight;
-        this.backoff = newBackoff(settings);
         this.rate = new PublishRate(System::nanoTime, settings.maxPublishRate(), settings.maxPublishBurst());
         this.router = new Router<>(PahoSession::onAcknowledgementThread, rate::tryTake);
         String name = settings.connectionName();
-        this.receivedQos2 = new ReceivedQos2(received, name);
         ConnectionThreads threads = new ConnectionThreads(name, counters);
         this.lifecycle = threads.scheduled("robmqtt-" + name);
         this.acks = new AckBatcher(inflight, name, lifecycle);
@@ -85,10 +75,8 @@ final class MqttConnection implements PahoSession.Events {
         this.drain = new Drain(name, queue, inflight, router, acks, counters, rate, expiry,
                 threads.scheduled("robmqtt-drain-" + name));
         this.publishing = new PublishPath(name, queue, inflight, router, drain, handles, counters);
-    }
-
-    private static BackoffSchedule newBackoff(ConnectionSettings s) {
-        return new BackoffSchedule(s.minBackoff(), s.maxBackoff(), Math::random);
+        this.loop = new ReconnectLoop(settings, lifecycle, this, secrets, received, counters, router, subscriptions,
+                drain);
     }
 
     ConnectionSettings settings() {
@@ -123,49 +111,25 @@ final class MqttConnection implements PahoSession.Events {
 
     void start() {
         lifecycle.execute(() -> {
-            running = true;
             if (expirySweep == null) { // connected or not: expired messages must not hold queue capacity
                 expirySweep = lifecycle.scheduleWithFixedDelay(expiry::sweep, 0, QueueExpiry.SWEEP_SECONDS,
                         TimeUnit.SECONDS);
             }
-            attempt();
+            loop.start();
         });
     }
 
     /** A clean disconnect: no reconnect until {@link #start()}. */
     CompletableFuture<Void> stop() {
-        return CompletableFuture.runAsync(this::stopNow, lifecycle);
-    }
-
-    private void stopNow() {
-        running = false;
-        if (nextAttempt != null) {
-            nextAttempt.cancel(false);
-            nextAttempt = null;
-        }
-        if (session != null) {
-            router.sessionEnded(session);
-            subscriptions.sessionEnded(session);
-            PahoSession ending = session;
-            session = null;
-            ending.disconnect();
-            LOG.info("event=disconnected connection={} reason=\"clean disconnect\"", LogValue.of(name()));
-        }
+        return CompletableFuture.runAsync(loop::stop, lifecycle);
     }
 
     /** Applies new settings: live ones at once, the others by a clean reconnect. */
     CompletableFuture<Void> reconfigure(ConnectionSettings next) {
         return CompletableFuture.runAsync(() -> {
-            ConnectionSettings previous = settings;
             settings = next;
-            backoff = newBackoff(next);
             rate.configure(next.maxPublishRate(), next.maxPublishBurst());
-            if (previous.needsReconnect(next) && running) {
-                LOG.info("event=reconfiguring connection={} settings={}", LogValue.of(name()), LogValue.of(next));
-                stopNow();
-                running = true;
-                attempt();
-            }
+            loop.reconfigure(next);
         }, lifecycle);
     }
 
@@ -183,10 +147,7 @@ final class MqttConnection implements PahoSession.Events {
         }
         lifecycle.shutdown();
         interrupted |= awaitTermination(lifecycle, 5_000);
-        PahoSession left = session; // the lifecycle thread has ended: its fields are ours now
-        if (left != null) {
-            session = null;
-            left.disconnect();
+        if (loop.closeLeftSession()) {
             LOG.warn("event=disconnected connection={} reason=\"closed at shutdown, the clean stop did not finish\"",
                     LogValue.of(name()));
         }
@@ -229,117 +190,19 @@ final class MqttConnection implements PahoSession.Events {
         return interrupted;
     }
 
-    private void attempt() {
-        nextAttempt = null;
-        if (!running || session != null) {
-            return;
-        }
-        PahoSession attempt = null;
-        try {
-            ConnectionSettings resolved = secrets.resolve(settings); // for this attempt only
-            TlsContext tls = resolved.useTls() ? TlsContext.build(resolved, java.time.Clock.systemUTC()) : null;
-            attempt = new PahoSession(resolved, tls, this, receivedQos2);
-            session = attempt;
-            warnAboutTls(tls);
-            LOG.info("event=connecting connection={} brokers={} client_id={}", LogValue.of(name()),
-                    LogValue.of(settings.brokerUris()), LogValue.of(settings.clientId()));
-            attempt.connect(resolved);
-        } catch (Exception e) {
-            // Whatever fails in an attempt (Paho refusing a URI, a key file Bouncy Castle cannot decode) is a failed
-            // attempt, reported and retried by the backoff: never the end of the reconnect loop. An Error is not
-            // caught: a dying thread must show.
-            onConnectFailed(attempt, e);
-        }
-    }
-
-    private void warnAboutTls(TlsContext tls) {
-        counters.certificateWarning = tls == null ? "" : tls.expiryWarning();
-        if (settings.sendsCredentialsInClear()) {
-            LOG.warn("event=credentials_in_clear connection={} brokers={}: use.tls is false, so the username and "
-                    + "password cross the network unencrypted; set use.tls (or ssl:// broker URIs)",
-                    LogValue.of(name()), LogValue.of(settings.brokerUris()));
-        }
-        if (tls == null) {
-            return;
-        }
-        if (!settings.verifyHostname()) {
-            LOG.warn("event=tls_hostname_verification_off connection={}: the broker's certificate is not checked "
-                    + "against the host name; anyone with a certificate from the same CA can pose as the broker",
-                    LogValue.of(name()));
-        }
-        if (!tls.expiryWarning().isEmpty()) {
-            LOG.warn("event=certificate_expiring connection={} reason={}", LogValue.of(name()),
-                    LogValue.of(tls.expiryWarning()));
-        }
-    }
-
     @Override
     public void connected(PahoSession s, boolean sessionPresent) {
-        lifecycle.execute(() -> {
-            if (s != session) {
-                s.close();
-                return;
-            }
-            backoff.reset();
-            if (everConnected) {
-                counters.reconnects.increment();
-            }
-            everConnected = true;
-            LOG.info("event=connected connection={} client_id={} session_present={}", LogValue.of(name()),
-                    LogValue.of(settings.clientId()),
-                    sessionPresent);
-            EventLine.info(EVENTS, "connection_established", "connection", name(), "brokers", settings.brokerUris(),
-                    "session_present", sessionPresent);
-            subscriptions.sessionStarted(s); // here, not in Paho's callback: subscribing there deadlocks (#985)
-            drain.start(s);
-        });
+        loop.connected(s, sessionPresent);
     }
 
     @Override
     public void connectFailed(PahoSession s, Throwable cause) {
-        lifecycle.execute(() -> onConnectFailed(s, cause));
-    }
-
-    private void onConnectFailed(PahoSession s, Throwable cause) {
-        if (s != session) {
-            return; // a session we no longer wait for
-        }
-        session = null;
-        if (s != null) {
-            s.close();
-        }
-        ConnectFailure failure = ConnectFailure.of(cause, settings);
-        counters.connectFailures.increment();
-        counters.lastConnectError = failure.reason();
-        double delay = failure.refused() ? backoff.afterRefusal() : backoff.afterFailure();
-        LOG.warn("event=connect_failed connection={} brokers={} refused={} reason={} retry_in_seconds={}",
-                LogValue.of(name()), LogValue.of(settings.brokerUris()), failure.refused(),
-                LogValue.of(failure.reason()), String.format("%.2f", delay));
-        scheduleAttempt(delay);
+        loop.connectFailed(s, cause);
     }
 
     @Override
     public void lost(PahoSession s, Throwable cause) {
-        router.sessionEnded(s);
-        subscriptions.sessionEnded(s);
-        lifecycle.execute(() -> {
-            if (s != session) {
-                return;
-            }
-            session = null;
-            s.close();
-            double delay = backoff.afterFailure();
-            EventLine.warn(EVENTS, "connection_lost", "connection", name(), "reason", String.valueOf(cause));
-            LOG.warn("event=connection_lost connection={} reason={} retry_in_seconds={}", LogValue.of(name()),
-                    LogValue.of(cause == null ? "unknown" : cause.toString()), String.format("%.2f", delay));
-            scheduleAttempt(delay);
-        });
-    }
-
-    private void scheduleAttempt(double delaySeconds) {
-        if (running) {
-            nextAttempt = lifecycle.schedule(this::attempt, Math.round(delaySeconds * 1000), TimeUnit.MILLISECONDS);
-        }
+        loop.lost(s, cause);
     }
 
     @Override
@@ -381,6 +244,6 @@ final class MqttConnection implements PahoSession.Events {
     }
 
     double currentBackoffSeconds() {
-        return backoff.current();
+        return loop.currentBackoffSeconds();
     }
 }

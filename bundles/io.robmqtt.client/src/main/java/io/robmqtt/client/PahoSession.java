@@ -55,15 +55,22 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
     private volatile boolean alive;
     private volatile boolean closed;
 
-    private final TlsContext tls;
+    private final MqttConnectOptions options;
+    /** Which of the connection's broker URIs this session connects to. */
+    private final int broker;
 
     /**
+     * @param broker the index in broker.uris of the broker to connect to: one per session, so that robmqtt, not
+     *        Paho, decides when to try the next one and how long each may take
      * @param tls the TLS context built for this attempt, or null without TLS
-     * @param received the QoS 2 messages received in earlier sessions and not yet released by the broker
+     * @param received the QoS 2 messages received in earlier sessions and not yet released by the broker; Paho
+     *        opens it with the first broker URI whichever broker is tried, so the records belong to the client id
+     *        and the list, not to the node of a cluster the session happens to run on
      */
-    PahoSession(ConnectionSettings settings, TlsContext tls, Events events, ReceivedQos2 received)
+    PahoSession(ConnectionSettings settings, int broker, TlsContext tls, Events events, ReceivedQos2 received)
             throws MqttException {
-        this.tls = tls;
+        this.options = options(settings, broker, tls);
+        this.broker = broker;
         this.client = new MqttAsyncClient(settings.brokerUris().get(0), settings.clientId(), received);
         this.events = events;
         this.window = new InflightWindow(settings.maxInflight());
@@ -72,9 +79,9 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
 
     }
 
-    void connect(ConnectionSettings settings) {
+    void connect() {
         try {
-            client.connect(options(settings, tls), null, new IMqttActionListener() {
+            client.connect(options, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     connectEnded = true;
@@ -101,16 +108,21 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
         }
     }
 
-    private static MqttConnectOptions options(ConnectionSettings settings, TlsContext tls) {
+    /** The index in broker.uris of the broker this session connects to. */
+    int broker() {
+        return broker;
+    }
+
+    private static MqttConnectOptions options(ConnectionSettings settings, int broker, TlsContext tls) {
         MqttConnectOptions options = new MqttConnectOptions();
         if (tls != null) {
             options.setSocketFactory(tls.socketFactory());
             options.setHttpsHostnameVerificationEnabled(settings.verifyHostname());
         }
-        options.setServerURIs(settings.brokerUris().toArray(String[]::new));
+        options.setServerURIs(new String[] {settings.brokerUris().get(broker)});
         options.setCleanSession(settings.cleanSession());
         options.setKeepAliveInterval(settings.keepalive());
-        options.setConnectionTimeout(settings.connectTimeout());
+        options.setConnectionTimeout(settings.connectTimeout(broker)); // TCP only: MqttConnection times the CONNACK
         options.setAutomaticReconnect(false);
         // Paho's default tries 3.1.1 and then falls back to 3.1: two attempts for each of ours.
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);

@@ -7,6 +7,8 @@ import io.robmqtt.store.SqliteOfflineQueue;
 import io.robmqtt.store.SqliteReceivedStore;
 import io.robmqtt.store.SqliteStore;
 import io.robmqtt.store.StoreConfig;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,7 @@ class MqttConnectionTest {
      */
     private static ConnectionSettings unvalidated(String uri) {
         return new ConnectionSettings("attempts", "attempts-test", List.of(uri), false, "", "", "", "", true, 30, "",
-                "", 0.01, 0.05, 60, 5, false, "", new byte[0], 0, false, 10, 30.0, 0, 0, 1000, 0);
+                "", 0.01, 0.05, 60, 5, false, "", new byte[0], 0, false, 10, 30.0, 0, 0, 1000, 0, 10, 0);
     }
 
     @Test
@@ -46,6 +48,37 @@ class MqttConnectionTest {
             assertThat(connection.counters().lastConnectError).contains("IllegalArgumentException");
         } finally {
             connection.shutdown();
+            store.close();
+        }
+    }
+
+    /**
+     * A broker that accepts the TCP connection and never answers: Paho alone would wait for its CONNACK for ever.
+     * The attempt fails after connect.timeout, naming the broker and the setting, and the loop goes on.
+     */
+    @Test
+    void aBrokerThatAcceptsAndStaysSilentFailsTheAttemptAfterTheConnectTimeout() throws Exception {
+        StoreConfig config = Converters.standardConverter()
+                .convert(Map.of("db.path", dir.resolve("silent.db").toString())).to(StoreConfig.class);
+        SqliteStore store = new SqliteStore(config);
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String uri = "tcp://127.0.0.1:" + silent.getLocalPort();
+            ConnectionSettings settings = new ConnectionSettings("silent", "silent-test", List.of(uri), false, "", "",
+                    "", "", true, 30, "", "", 0.01, 0.05, 60, 1, false, "", new byte[0], 0, false, 10, 30.0, 0, 0,
+                    1000, 0, 10, 0);
+            MqttConnection connection = new MqttConnection(settings, new SqliteOfflineQueue(store),
+                    new SqliteInflightStore(store), new SqliteReceivedStore(store));
+            try {
+                connection.start();
+                awaitUntil(() -> connection.counters().connectFailures.sum() >= 2);
+                assertThat(connection.counters().connectFailures.sum()).as("silent attempts ended and retried")
+                        .isGreaterThanOrEqualTo(2);
+                assertThat(connection.counters().lastConnectError)
+                        .isEqualTo("no answer (TCP, TLS, CONNACK) from " + uri + " within 1 s (connect.timeout)");
+            } finally {
+                connection.shutdown();
+            }
+        } finally {
             store.close();
         }
     }

@@ -155,7 +155,8 @@ class KuraRuntimeIT {
     void robmqttLogsIntoKurasLog4jFile() {
         String log = ChildProcesses.read(kura.log);
         assertThat(log).contains("i.r.s.Database - event=store_opened")
-                .contains("i.r.c.MqttConnection - event=connected connection=kura client_id=kura-runtime-test");
+                .contains("i.r.c.ReconnectLoop - event=connected connection=kura broker=")
+                .contains("client_id=kura-runtime-test");
     }
 
     @Test
