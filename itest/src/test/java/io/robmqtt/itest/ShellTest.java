@@ -51,7 +51,8 @@ class ShellTest {
                 ConnectionFixture c = new ConnectionFixture(context, cm,
                         properties("broker.uris", new String[] {broker.uri()}))) {
             c.awaitConnected();
-            assertThat(run("robmqtt:status")).contains(c.name + " (client id " + c.clientId + "): connected");
+            assertThat(run("robmqtt:status"))
+                    .contains(c.name + " (client id " + c.clientId + "): connected to " + broker.uri() + ",");
 
             assertThat(run("robmqtt:disconnect " + c.name)).contains("disconnected");
             assertThat(run("robmqtt:status")).contains(c.name + " (client id " + c.clientId + "): DISCONNECTED");

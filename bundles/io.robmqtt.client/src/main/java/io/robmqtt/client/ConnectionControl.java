@@ -11,6 +11,9 @@ interface ConnectionControl {
 
     String clientId();
 
+    /** The broker URI the connection is connected to; empty while it is not. */
+    String broker();
+
     MqttPublisher publisher();
 
     /** Connects again after {@link #disconnect()}. */

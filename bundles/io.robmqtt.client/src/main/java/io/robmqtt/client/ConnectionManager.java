@@ -146,6 +146,11 @@ public class ConnectionManager implements MqttPublisher, ConnectionControl {
     }
 
     @Override
+    public String broker() {
+        return connection.broker();
+    }
+
+    @Override
     public MqttPublisher publisher() {
         return this;
     }

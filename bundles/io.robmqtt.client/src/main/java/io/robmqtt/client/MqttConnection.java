@@ -243,6 +243,11 @@ final class MqttConnection implements PahoSession.Events {
         return router.isLive();
     }
 
+    /** See {@link ConnectionControl#broker()}. */
+    String broker() {
+        return connected() ? loop.broker() : "";
+    }
+
     double currentBackoffSeconds() {
         return loop.currentBackoffSeconds();
     }

@@ -129,6 +129,12 @@ final class ReconnectLoop {
         return true;
     }
 
+    /** The URI of the session's broker: the one connected to, or being tried. */
+    String broker() {
+        PahoSession s = session;
+        return s == null ? "" : settings.brokerUris().get(s.broker());
+    }
+
     /** The wait last chosen, or min.backoff when connected. */
     double currentBackoffSeconds() {
         return backoff.current();

@@ -36,7 +36,7 @@ public class ShellCommands {
         for (ConnectionControl c : connections) {
             ClientStatistics s = c.publisher().statistics();
             out.append(String.format("%s (client id %s): %s, backoff %.1f s%n", c.name(), c.clientId(),
-                    s.connected() ? "connected" : "DISCONNECTED", s.currentBackoffSeconds()));
+                    s.connected() ? "connected to " + c.broker() : "DISCONNECTED", s.currentBackoffSeconds()));
             out.append(String.format("  queued %d (%.1f%% of capacity), inflight %d, subscriptions %d, tls %s%n",
                     s.offlineQueue().totalMessages(), s.offlineQueue().capacityUsedPercent(), s.inflightMessages(),
                     s.activeSubscriptions(), s.tlsEnabled()));
