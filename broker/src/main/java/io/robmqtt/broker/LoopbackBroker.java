@@ -3,10 +3,9 @@ package io.robmqtt.broker;
 import io.moquette.BrokerConstants;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
+import io.robmqtt.broker.runner.BrokerProcess;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Moquette on 127.0.0.1, in memory, anonymous, with its telemetry and reporting off: a broker for the demo and
@@ -15,41 +14,21 @@ import java.util.concurrent.CountDownLatch;
  * ends: a parent that starts it with a pipe (the demo, the tests) never leaves it running after it dies itself,
  * even when SIGKILLed.
  */
-public final class LoopbackBroker {
-    private LoopbackBroker() {
+public final class LoopbackBroker implements BrokerProcess.Broker {
+    private final Server server = new Server();
+
+    public static void main(String[] args) throws InterruptedException {
+        BrokerProcess.run("robmqtt-broker.jar", args, new LoopbackBroker());
     }
 
-    public static void main(String[] args) throws IOException, InterruptedException {
-        int port = port(args);
-        Thread parentWatch = new Thread(() -> exitAtEndOf(System.in), "broker-parent-watch");
-        parentWatch.setDaemon(true);
-        parentWatch.start();
-        Server server = new Server();
-        try {
-            server.startServer(new MemoryConfig(properties(port)));
-        } catch (IOException | RuntimeException e) {
-            // Moquette's event loops are not daemon threads: without exit, a failed start would never end.
-            System.err.println("the broker could not start on 127.0.0.1:" + port + ": " + e);
-            System.exit(1);
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stopServer();
-            stopped.countDown();
-        }, "broker-shutdown"));
-        System.out.println("listening on 127.0.0.1:" + port);
-        stopped.await();
+    @Override
+    public void start(int port) throws IOException {
+        server.startServer(new MemoryConfig(properties(port)));
     }
 
-    private static void exitAtEndOf(InputStream in) {
-        try {
-            while (in.read() >= 0) {
-                // input is ignored: only its end matters
-            }
-        } catch (IOException e) {
-            System.err.println("standard input failed, stopping: " + e);
-        }
-        System.exit(0);
+    @Override
+    public void stop() {
+        server.stopServer();
     }
 
     static Properties properties(int port) {
@@ -65,21 +44,5 @@ public final class LoopbackBroker {
         p.setProperty(BrokerConstants.NETTY_MAX_BYTES_PROPERTY_NAME, Integer.toString(4 * 1024 * 1024));
         p.setProperty(BrokerConstants.IMMEDIATE_BUFFER_FLUSH_PROPERTY_NAME, "true");
         return p;
-    }
-
-    private static int port(String[] args) {
-        if (args.length != 1) {
-            throw new IllegalArgumentException("usage: java -jar robmqtt-broker.jar PORT (one argument, got "
-                    + args.length + ")");
-        }
-        try {
-            int port = Integer.parseInt(args[0]);
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("PORT must be 1..65535, got " + port);
-            }
-            return port;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("PORT must be a number 1..65535, got '" + args[0] + "'", e);
-        }
     }
 }

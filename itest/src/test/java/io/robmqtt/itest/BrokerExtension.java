@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The broker starts when the test first asks for it ({@link #uri()}, {@link #link()}, ...), so a test starts it
  * where it needs it (after its store configuration) and a test that needs none starts none; the link starts
  * the first time {@link #link()} is called. A test that needs a broker of its own kind for this test only
- * (a TLS listener, a password file) starts it with {@link #start(BrokerImplementation)}.
+ * (a TLS listener, a password file) starts it with {@link #start(BrokerImplementation)}. Used without
+ * registering it ({@link BrokerMatrix}), its broker lives until {@link #stopBroker}.
  */
 final class BrokerExtension implements AfterEachCallback {
     private final BrokerImplementation implementation;
@@ -80,18 +81,36 @@ final class BrokerExtension implements AfterEachCallback {
         broker().startProcess();
     }
 
+    /** mosquitto, moquette, rabbitmq, artemis or hivemq. */
+    String kind() throws IOException {
+        return broker().kind();
+    }
+
     @Override
-    public synchronized void afterEach(ExtensionContext context) throws IOException {
+    public void afterEach(ExtensionContext context) throws IOException {
+        try {
+            stopLink();
+        } finally {
+            stopBroker();
+        }
+    }
+
+    /** Closes the link; the next {@link #link()} opens a new one. */
+    synchronized void stopLink() throws IOException {
         try {
             if (link != null) {
                 link.close();
             }
         } finally {
             link = null;
-            if (broker != null) {
-                broker.close();
-                broker = null;
-            }
+        }
+    }
+
+    /** Stops the broker; the next call that needs it starts a new one. */
+    synchronized void stopBroker() {
+        if (broker != null) {
+            broker.close();
+            broker = null;
         }
     }
 }

@@ -10,27 +10,43 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real broker process of the test's own, on a free port of 127.0.0.1, that the test can stop, SIGKILL and
  * restart on the same port: Mosquitto where it is installed (.ci/run installs it), otherwise Moquette from the
- * broker module's jar in a child JVM. Tests that need Mosquitto's own features (TLS listeners, password files,
+ * broker module's jar in a child JVM. The broker matrix also starts RabbitMQ ({@link RabbitMqNode}), Artemis and
+ * HiveMQ (child JVMs from brokers/). Tests that need Mosquitto's own features (TLS listeners, password files,
  * $SYS topics) ask for it with {@link #startMosquitto} and are skipped, saying why, where it is missing.
  */
 public final class TestBroker implements AutoCloseable {
+    private final String kind;
     private final List<String> command;
-    private final Path config;
+    private final Map<String, String> environment;
+    /** Asks the broker to stop before it is sent SIGTERM (rabbitmqctl stop), or empty. */
+    private final List<String> stopCommand;
+    private final Path dir;
     private final int port;
     /** A line the broker prints once it serves clients, or null where accepting connections means that. */
     private final String readyLine;
     private Process process;
 
-    private TestBroker(Path executable, Path dir, int port, String... listenerLines) throws IOException {
+    /** A broker process of this kind on 127.0.0.1:port, run in (and logging to) dir, which close() deletes. */
+    TestBroker(String kind, Path dir, int port, List<String> command, Map<String, String> environment,
+            List<String> stopCommand, String readyLine) {
+        this.kind = kind;
+        this.dir = dir;
         this.port = port;
-        this.readyLine = null;
-        this.command = List.of(executable.toString(), "-c", dir.resolve("mosquitto-" + port + ".conf").toString());
-        this.config = Path.of(command.get(2));
+        this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
+        this.stopCommand = List.copyOf(stopCommand);
+        this.readyLine = readyLine;
+    }
+
+    private static TestBroker mosquitto(Path executable, Path dir, int port, String... listenerLines)
+            throws IOException {
+        Path config = dir.resolve("mosquitto-" + port + ".conf");
         boolean ownAuth = String.join("\n", listenerLines).contains("allow_anonymous");
         Files.writeString(config, String.join("\n",
                 "per_listener_settings false",
@@ -44,18 +60,18 @@ public final class TestBroker implements AutoCloseable {
                 "sys_interval 1",
                 "log_type error",
                 ""));
+        return new TestBroker("mosquitto", dir, port, List.of(executable.toString(), "-c", config.toString()),
+                Map.of(), List.of(), null);
     }
 
-    /** A Moquette broker process: anonymous, in memory, on 127.0.0.1:port. */
-    private TestBroker(Path moquetteJar, Path dir, int port) {
-        this.port = port;
-        // Moquette accepts connections a moment before it serves them, and drops a client that comes in that
-        // moment (a test's subscriber saw "Connection lost" at subscribe). Our launcher prints this line once
-        // Moquette's start has returned.
-        this.readyLine = "listening on 127.0.0.1:" + port;
-        this.config = dir.resolve("moquette-" + port + ".conf");
-        this.command = List.of(ChildProcesses.java(), "-Xmx256m", "-jar", moquetteJar.toString(),
-                Integer.toString(port));
+    /**
+     * A broker of the broker module or of brokers/ in a child JVM: {@code java -jar JAR PORT}, anonymous, in
+     * memory, on 127.0.0.1:port. Such a JVM accepts connections a moment before it serves them (a freshly started
+     * Moquette dropped a test's subscriber at subscribe): it prints this line once its broker has started.
+     */
+    private static TestBroker javaBroker(String kind, Path jar, Path dir, int port) {
+        return new TestBroker(kind, dir, port, List.of(ChildProcesses.java(), "-Xmx256m", "-jar", jar.toString(),
+                Integer.toString(port)), Map.of(), List.of(), "listening on 127.0.0.1:" + port);
     }
 
     /**
@@ -74,7 +90,23 @@ public final class TestBroker implements AutoCloseable {
         Path jar = Path.of(System.getProperty("robmqtt.broker.jar", "../broker/target/robmqtt-broker.jar"));
         assumeTrue(Files.isRegularFile(jar), "neither mosquitto nor the broker module's Moquette jar (" + jar
                 + ") is here: install mosquitto, or build the broker module first (mvn install)");
-        return started(new TestBroker(jar, Files.createTempDirectory("robmqtt-broker"), freePort()));
+        return startJavaBroker("moquette", jar);
+    }
+
+    /** Apache ActiveMQ Artemis (MQTT acceptor only) from brokers/artemis, in a child JVM. */
+    public static TestBroker startArtemis() throws IOException {
+        return startJavaBroker("artemis", ChildProcesses.jar("robmqtt.broker.artemis.jar",
+                "build brokers/artemis first (mvn install -pl brokers/artemis -am)"));
+    }
+
+    /** HiveMQ Community Edition, embedded, from brokers/hivemq, in a child JVM. */
+    public static TestBroker startHiveMq() throws IOException {
+        return startJavaBroker("hivemq", ChildProcesses.jar("robmqtt.broker.hivemq.jar",
+                "build brokers/hivemq first (mvn install -pl brokers/hivemq -am)"));
+    }
+
+    private static TestBroker startJavaBroker(String kind, Path jar) throws IOException {
+        return started(javaBroker(kind, jar, Files.createTempDirectory("robmqtt-broker"), freePort()));
     }
 
     /**
@@ -85,12 +117,12 @@ public final class TestBroker implements AutoCloseable {
         Path executable = find();
         assumeTrue(executable != null, "this test needs Mosquitto itself (TLS listener, password file or $SYS "
                 + "topics), which is not installed: apt-get install mosquitto (.ci/run installs it)");
-        return started(new TestBroker(executable, Files.createTempDirectory("robmqtt-broker"), freePort(),
+        return started(mosquitto(executable, Files.createTempDirectory("robmqtt-broker"), freePort(),
                 listenerLines));
     }
 
     /** Starts the broker; on failure stops what was started and deletes its directory. */
-    private static TestBroker started(TestBroker broker) throws IOException {
+    static TestBroker started(TestBroker broker) throws IOException {
         try {
             broker.startProcess();
             return broker;
@@ -117,7 +149,12 @@ public final class TestBroker implements AutoCloseable {
     }
 
     public boolean isMosquitto() {
-        return config.getFileName().toString().startsWith("mosquitto");
+        return "mosquitto".equals(kind);
+    }
+
+    /** mosquitto, moquette, rabbitmq, artemis or hivemq. */
+    public String kind() {
+        return kind;
     }
 
     public int port() {
@@ -133,12 +170,14 @@ public final class TestBroker implements AutoCloseable {
     }
 
     public void startProcess() throws IOException {
-        Path log = config.resolveSibling("broker-" + port + ".log");
+        Path log = dir.resolve("broker-" + port + ".log");
         long logBefore = Files.exists(log) ? Files.size(log) : 0; // a restart appends to the same log
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        process = builder.start();
         // Alive as well as accepting: another program on the port must not pass for our broker.
-        Await.until(command.get(0) + " listens on 127.0.0.1:" + port + " (log: " + log + ")", Duration.ofSeconds(30),
+        Await.until(command.get(0) + " listens on 127.0.0.1:" + port + " (log: " + log + ")", Duration.ofSeconds(60),
                 () -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException(command.get(0) + " exited with " + process.exitValue()
@@ -157,8 +196,9 @@ public final class TestBroker implements AutoCloseable {
         }
     }
 
-    /** SIGKILL: the broker loses whatever it held in memory. */
+    /** SIGKILL (of the process and what it started): the broker loses whatever it held in memory. */
     public void kill() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor(20, TimeUnit.SECONDS);
         Await.until("port " + port + " is closed", Duration.ofSeconds(20), () -> !accepting());
@@ -183,11 +223,37 @@ public final class TestBroker implements AutoCloseable {
         try {
             stopProcess();
         } finally {
-            TempDirs.delete(config.getParent());
+            TempDirs.delete(dir);
         }
     }
 
     private void stopProcess() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        if (!stopCommand.isEmpty()) {
+            runStopCommand();
+        }
+        List<ProcessHandle> descendants = process.descendants().toList();
         ChildProcesses.stop(process);
+        descendants.forEach(ProcessHandle::destroyForcibly); // what survived its parent's SIGTERM
+    }
+
+    /** Asks the broker to stop, for up to 60 s; SIGTERM and SIGKILL follow whatever it answers. */
+    private void runStopCommand() {
+        ProcessBuilder builder = new ProcessBuilder(stopCommand).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stop.log").toFile()));
+        builder.environment().putAll(environment);
+        try {
+            Process stop = builder.start();
+            if (!stop.waitFor(60, TimeUnit.SECONDS)) {
+                stop.destroyForcibly();
+            }
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            System.err.println("could not run " + stopCommand + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

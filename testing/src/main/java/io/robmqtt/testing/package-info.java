@@ -4,7 +4,7 @@
  * Test code only: no gateway, Karaf or Kura runtime contains this bundle.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.robmqtt.testing;
 
 import org.osgi.annotation.bundle.Export;
