@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * through and wires them once: {@link PublishPath} (each publish, direct or queued, as the {@link Router} says),
  * {@link Drain} (after every connect, re-send what is inflight, then empty the queue), {@link AckBatcher}
  * (acknowledgements to the store) and {@link Subscriptions} (incoming messages to listeners). Lifecycle changes
- * run on one thread per connection; the drain on another, so a long drain never delays a reconfiguration;
- * acknowledgements and incoming messages arrive on Paho's threads.
+ * run one at a time per connection; the drain apart from them, so a long drain never delays a reconfiguration (both
+ * on the threads the bundle's connections share, {@link ConnectionExecutors}); acknowledgements and incoming
+ * messages arrive on Paho's threads.
  */
 final class MqttConnection implements PahoSession.Events {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
@@ -49,7 +49,9 @@ final class MqttConnection implements PahoSession.Events {
     private final Secrets secrets;
     private final QueueExpiry expiry;
     private final Subscriptions subscriptions;
-    private final ExecutorService listenerPool;
+    private final ConnectionExecutors executors;
+    /** Whether this connection made {@link #executors} for itself, and ends them at shutdown. */
+    private final boolean ownsExecutors;
     private volatile ConnectionSettings settings;
     private volatile BackoffSchedule backoff;
     // lifecycle thread only
@@ -61,11 +63,14 @@ final class MqttConnection implements PahoSession.Events {
 
     /** A connection whose configured secrets are used as they are (no reference, no decoder). */
     MqttConnection(ConnectionSettings settings, OfflineQueue queue, InflightStore inflight, ReceivedStore received) {
-        this(settings, queue, inflight, received, new Secrets());
+        this(settings, queue, inflight, received, new Secrets(), null);
     }
 
+    /** @param executors the threads shared by the bundle's connections; null for threads of this connection's own */
     MqttConnection(ConnectionSettings settings, OfflineQueue queue, InflightStore inflight, ReceivedStore received,
-            Secrets secrets) {
+            Secrets secrets, ConnectionExecutors executors) {
+        this.ownsExecutors = executors == null;
+        this.executors = ownsExecutors ? new ConnectionExecutors() : executors;
         this.settings = settings;
         this.secrets = secrets;
         this.queue = queue;
@@ -75,12 +80,11 @@ final class MqttConnection implements PahoSession.Events {
         this.router = new Router<>(PahoSession::onAcknowledgementThread, rate::tryTake);
         String name = settings.connectionName();
         this.receivedQos2 = new ReceivedQos2(received, name);
-        ConnectionThreads threads = new ConnectionThreads(name, counters);
+        ConnectionThreads threads = new ConnectionThreads(name, counters, this.executors);
         this.lifecycle = threads.scheduled("robmqtt-" + name);
         this.acks = new AckBatcher(inflight, name, lifecycle);
-        this.listenerPool = Executors.newCachedThreadPool(threads.named("robmqtt-listener-" + name));
-        this.subscriptions = new Subscriptions(name, listenerPool, counters, lifecycle, System::nanoTime,
-                () -> this.settings.listenerWaitSeconds(), () -> this.settings.listenerCapacity());
+        this.subscriptions = new Subscriptions(name, threads.pool("robmqtt-listener-" + name), counters, lifecycle,
+                System::nanoTime, () -> this.settings.listenerWaitSeconds(), () -> this.settings.listenerCapacity());
         this.expiry = new QueueExpiry(name, queue, handles, counters, () -> this.settings.messageExpiry());
         this.drain = new Drain(name, queue, inflight, router, acks, counters, rate, expiry,
                 threads.scheduled("robmqtt-drain-" + name));
@@ -193,7 +197,9 @@ final class MqttConnection implements PahoSession.Events {
         lifecycle.shutdownNow();
         drain.shutdown();
         acks.flush();
-        listenerPool.shutdown();
+        if (ownsExecutors) {
+            executors.shutdown();
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -238,7 +244,7 @@ final class MqttConnection implements PahoSession.Events {
         try {
             ConnectionSettings resolved = secrets.resolve(settings); // for this attempt only
             TlsContext tls = resolved.useTls() ? TlsContext.build(resolved, java.time.Clock.systemUTC()) : null;
-            attempt = new PahoSession(resolved, tls, this, receivedQos2);
+            attempt = new PahoSession(resolved, tls, this, receivedQos2, executors.pings());
             session = attempt;
             warnAboutTls(tls);
             LOG.info("event=connecting connection={} brokers={} client_id={}", LogValue.of(name()),

@@ -6,6 +6,7 @@ import io.robmqtt.common.LogValue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -15,6 +16,7 @@ import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.ScheduledExecutorPingSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,11 +62,13 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
     /**
      * @param tls the TLS context built for this attempt, or null without TLS
      * @param received the QoS 2 messages received in earlier sessions and not yet released by the broker
+     * @param pings where Paho's keepalive checks run, shared by the connections (instead of a Timer thread each)
      */
-    PahoSession(ConnectionSettings settings, TlsContext tls, Events events, ReceivedQos2 received)
-            throws MqttException {
+    PahoSession(ConnectionSettings settings, TlsContext tls, Events events, ReceivedQos2 received,
+            ScheduledExecutorService pings) throws MqttException {
         this.tls = tls;
-        this.client = new MqttAsyncClient(settings.brokerUris().get(0), settings.clientId(), received);
+        this.client = new MqttAsyncClient(settings.brokerUris().get(0), settings.clientId(), received,
+                new ScheduledExecutorPingSender(pings), null);
         this.events = events;
         this.window = new InflightWindow(settings.maxInflight());
         client.setCallback(this);
