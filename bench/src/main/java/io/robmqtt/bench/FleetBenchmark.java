@@ -1,13 +1,17 @@
 package io.robmqtt.bench;
 
-import io.robmqtt.testing.Await;
+import io.robmqtt.testing.ConnectRecorder;
+import io.robmqtt.testing.GatewayFleet;
+import io.robmqtt.testing.StormFigures;
 import io.robmqtt.testing.TestBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -26,7 +30,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  *       way. Prints the reconnects per second over each reconnect window, the uniform floor over the same window,
  *       and the time until all were back.</li>
  *   <li><b>idle</b>: threads, heap after a full GC and CPU time over {@code bench.idle.seconds} (30) of idle, at
- *       1, 10 and {@code bench.connections} connected connections, for the gateway jar and, with
+ *       1, 10 and {@code bench.connections} connected connections, {@code bench.settle.seconds} (30) after all
+ *       connected, for the gateway jar and, with
  *       {@code -Dbench.reference.jar=...}, for a reference jar (an earlier build) in the same run.</li>
  * </ul>
  *
@@ -41,6 +46,8 @@ public final class FleetBenchmark {
     private static final double OUTAGE = MAX_BACKOFF * Double.parseDouble(System.getProperty("bench.outage.factor",
             "1.5"));
     private static final int IDLE_SECONDS = Integer.getInteger("bench.idle.seconds", 30);
+    /** Before the idle figures: the start-up's tail (JIT compilation, the first sweeps) is not idle. */
+    private static final int SETTLE_SECONDS = Integer.getInteger("bench.settle.seconds", 30);
     private static final String ONLY = System.getProperty("bench.only", "");
     private static final Path JAR = Path.of(System.getProperty("bench.gateway.jar", "../bndrun/target/gateway.jar"));
     private static final Path CONF = Path.of(System.getProperty("bench.conf.dir", "../conf"));
@@ -94,27 +101,10 @@ public final class FleetBenchmark {
         return met ? "met" : "MISSED";
     }
 
-    /** Kills the broker for the outage, restarts it, and measures each client's first CONNECT after that. */
     private static StormFigures storm(TestBroker broker, ConnectRecorder recorder, String clientPrefix)
             throws Exception {
-        recorder.refuse();
-        broker.kill();
-        long down = System.nanoTime();
-        while (System.nanoTime() - down < OUTAGE * 1e9) { // the outage itself: a duration, not a condition
-            LockSupport.parkNanos(1_000_000);
-        }
-        broker.startProcess();
-        recorder.accept();
-        long back = System.nanoTime();
-        Await.until("all " + CONNECTIONS + " " + clientPrefix + "* clients are back", Duration.ofSeconds(
-                (long) (6 * MAX_BACKOFF + 60)), () -> backSince(recorder, back, clientPrefix).size() >= CONNECTIONS);
-        return StormFigures.of(backSince(recorder, back, clientPrefix).values(), back);
-    }
-
-    private static Map<String, Long> backSince(ConnectRecorder recorder, long since, String clientPrefix) {
-        Map<String, Long> first = recorder.firstConnectsSince(since);
-        first.keySet().removeIf(id -> !id.startsWith(clientPrefix));
-        return first;
+        return recorder.storm(broker, Duration.ofMillis((long) (OUTAGE * 1000)), clientPrefix, CONNECTIONS,
+                Duration.ofSeconds((long) (6 * MAX_BACKOFF + 60)));
     }
 
     /** Raw Paho clients, connected, with Paho's automatic reconnect: maxReconnectDelay = max.backoff. */
@@ -145,34 +135,48 @@ public final class FleetBenchmark {
         }
     }
 
+    /** One gateway's figures at one number of connections. */
+    private record Idle(int threads, long heapBytes, long cpuMillis) {}
+
     private static void idle() throws Exception {
         Path reference = System.getProperty("bench.reference.jar") == null ? null
                 : Path.of(System.getProperty("bench.reference.jar"));
         System.out.printf("%nIdle connections: threads, heap after a full GC, CPU over %d s idle%n", IDLE_SECONDS);
+        Map<String, Map<Integer, Idle>> figures = new LinkedHashMap<>();
         try (TestBroker broker = TestBroker.startMosquitto()) {
             for (int n : new int[] {1, 10, CONNECTIONS}) {
                 if (reference != null) {
-                    idle(broker, reference, n, "reference");
+                    figures.computeIfAbsent("reference", k -> new TreeMap<>()).put(n, idle(broker, reference, n,
+                            "reference"));
                 }
-                idle(broker, JAR, n, "gateway");
+                figures.computeIfAbsent("gateway", k -> new TreeMap<>()).put(n, idle(broker, JAR, n, "gateway"));
             }
         }
+        System.out.printf("%nPer connection, from 1 to %d connections:%n", CONNECTIONS);
+        figures.forEach((label, byCount) -> {
+            Idle one = byCount.get(1);
+            Idle all = byCount.get(CONNECTIONS);
+            double added = CONNECTIONS - 1;
+            System.out.printf("  %-9s %5.2f threads, %5.1f KiB heap after GC, %5.2f ms CPU per %d s%n", label,
+                    (all.threads() - one.threads()) / added, (all.heapBytes() - one.heapBytes()) / added / 1024,
+                    (all.cpuMillis() - one.cpuMillis()) / added, IDLE_SECONDS);
+        });
     }
 
-    private static void idle(TestBroker broker, Path jar, int connections, String label) throws Exception {
+    private static Idle idle(TestBroker broker, Path jar, int connections, String label) throws Exception {
         try (GatewayFleet gateway = GatewayFleet.start(jar, CONF, connections, broker.port(), MAX_BACKOFF)) {
             gateway.awaitAllConnected(Duration.ofMinutes(3));
-            long cpuBefore = gateway.cpuMillis();
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(SETTLE_SECONDS)); // a duration, not a condition
+            JvmProbe probe = new JvmProbe(gateway.pid());
+            long cpuBefore = probe.cpuMillis();
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(IDLE_SECONDS)); // the idle period measured
-            long cpu = gateway.cpuMillis() - cpuBefore;
-            int threads = gateway.threads();
-            long heap = gateway.heapAfterGc();
-            System.out.printf("  %-9s %4d connections: %5d threads, heap after GC %6.1f MiB, CPU %6d ms in %d s "
-                    + "(%.2f ms/s)%n", label, connections, threads, heap / 1048576.0, cpu, IDLE_SECONDS,
-                    cpu / (double) IDLE_SECONDS);
+            Idle idle = new Idle(probe.threads(), probe.heapAfterGc(), probe.cpuMillis() - cpuBefore);
+            System.out.printf("  %-9s %4d connections: %5d threads, heap after GC %6.1f MiB, CPU %6d ms in %d s%n",
+                    label, connections, idle.threads(), idle.heapBytes() / 1048576.0, idle.cpuMillis(), IDLE_SECONDS);
             if (connections == CONNECTIONS) {
-                GatewayFleet.kindsTable(gateway.threadKinds()).forEach(row -> System.out.println("      " + row));
+                JvmProbe.kindsTable(probe.threadKinds()).forEach(row -> System.out.println("      " + row));
             }
+            return idle;
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.robmqtt.bench;
+package io.robmqtt.testing;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The broker's front door as clients see it: a TCP proxy on its own loopback port that timestamps the first byte of
@@ -26,9 +28,9 @@ import java.util.concurrent.Executors;
  * the broker is down a client's attempt is refused at once, as by a dead broker's port; {@link #accept()} opens it
  * again on the same port.
  */
-final class ConnectRecorder implements AutoCloseable {
+public final class ConnectRecorder implements AutoCloseable {
     /** One CONNECT: when its first byte arrived ({@link System#nanoTime()}) and the client id it carried. */
-    record Connect(long nanos, String clientId) {}
+    public record Connect(long nanos, String clientId) {}
 
     private final int port;
     private final int brokerPort;
@@ -41,17 +43,18 @@ final class ConnectRecorder implements AutoCloseable {
     });
     private volatile ServerSocket listener;
 
-    ConnectRecorder(int port, int brokerPort) {
+    /** A recorder on {@code port} in front of the broker on {@code brokerPort}; {@link #accept()} opens it. */
+    public ConnectRecorder(int port, int brokerPort) {
         this.port = port;
         this.brokerPort = brokerPort;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Accepts connections on the port (again). */
-    synchronized void accept() throws IOException {
+    public synchronized void accept() throws IOException {
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
@@ -60,7 +63,7 @@ final class ConnectRecorder implements AutoCloseable {
     }
 
     /** Refuses new connections; those relayed go on until either side closes. */
-    synchronized void refuse() throws IOException {
+    public synchronized void refuse() throws IOException {
         if (listener != null) {
             listener.close();
             listener = null;
@@ -68,13 +71,41 @@ final class ConnectRecorder implements AutoCloseable {
     }
 
     /** For each client, the time of its first CONNECT at or after {@code sinceNanos}. */
-    synchronized Map<String, Long> firstConnectsSince(long sinceNanos) {
+    public synchronized Map<String, Long> firstConnectsSince(long sinceNanos) {
         Map<String, Long> first = new HashMap<>();
         for (Connect c : connects) {
             if (c.nanos() >= sinceNanos) {
                 first.merge(c.clientId(), c.nanos(), Math::min);
             }
         }
+        return first;
+    }
+
+    /**
+     * A reconnect storm: refuses connections and SIGKILLs the broker, keeps it down for {@code outage}, restarts it
+     * on its port, accepts again, and waits until {@code clients} clients whose id starts with {@code clientPrefix}
+     * have sent a CONNECT since. Returns the figures of their first CONNECTs after the return.
+     */
+    public StormFigures storm(TestBroker broker, Duration outage, String clientPrefix, int clients, Duration timeout)
+            throws IOException, InterruptedException {
+        refuse();
+        broker.kill();
+        long down = System.nanoTime();
+        while (System.nanoTime() - down < outage.toNanos()) { // the outage itself: a duration, not a condition
+            LockSupport.parkNanos(1_000_000);
+        }
+        broker.startProcess();
+        accept();
+        long back = System.nanoTime();
+        Await.until(clients + " " + clientPrefix + "* clients are back", timeout,
+                () -> backSince(back, clientPrefix).size() >= clients,
+                () -> backSince(back, clientPrefix).size() + " back");
+        return StormFigures.of(backSince(back, clientPrefix).values(), back);
+    }
+
+    private Map<String, Long> backSince(long since, String clientPrefix) {
+        Map<String, Long> first = firstConnectsSince(since);
+        first.keySet().removeIf(id -> !id.startsWith(clientPrefix));
         return first;
     }
 

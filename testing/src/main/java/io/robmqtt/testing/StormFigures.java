@@ -1,4 +1,4 @@
-package io.robmqtt.bench;
+package io.robmqtt.testing;
 
 import java.util.Collection;
 import java.util.Random;
@@ -7,15 +7,15 @@ import java.util.Random;
  * Reconnects per second over a reconnect window, from the broker's return until the last client is back: the
  * busiest second against the mean (the reconnects over the window's length, at least one second).
  */
-record StormFigures(int clients, double windowSeconds, int peakPerSecond, double meanPerSecond) {
+public record StormFigures(int clients, double windowSeconds, int peakPerSecond, double meanPerSecond) {
     /** @param arrivals each client's first CONNECT after the return, in nanoseconds ({@code System.nanoTime}) */
-    static StormFigures of(Collection<Long> arrivals, long returnNanos) {
+    public static StormFigures of(Collection<Long> arrivals, long returnNanos) {
         double[] seconds = arrivals.stream().mapToDouble(t -> (t - returnNanos) / 1e9).toArray();
         return ofSeconds(seconds);
     }
 
     /** As many reconnects, uniformly random over the same window: the floor any jitter can reach. */
-    StormFigures uniformFloor(Random random) {
+    public StormFigures uniformFloor(Random random) {
         double[] seconds = new double[clients];
         for (int i = 0; i < clients; i++) {
             seconds[i] = random.nextDouble() * windowSeconds;
@@ -36,7 +36,8 @@ record StormFigures(int clients, double windowSeconds, int peakPerSecond, double
         return new StormFigures(seconds.length, window, peak, seconds.length / Math.max(1.0, window));
     }
 
-    double peakOverMean() {
+    /** The busiest second against the mean. */
+    public double peakOverMean() {
         return peakPerSecond / meanPerSecond;
     }
 
