@@ -19,7 +19,10 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
-/** One factory configuration per connection: each has its own publisher, client id, queue and broker. */
+/**
+ * One factory configuration per connection: each has its own publisher, client id, queue and broker, and the
+ * connections share robmqtt's threads.
+ */
 class SeveralConnectionsTest {
     @InjectBundleContext
     BundleContext context;
@@ -68,5 +71,37 @@ class SeveralConnectionsTest {
             assertThat(onCloud.received()).containsExactly("to-cloud");
             assertThat(onPlant.received()).containsExactly("to-plant");
         }
+    }
+
+    /**
+     * An idle connection costs Paho's three blocking loops (receive, send, callback) and no thread of its own besides:
+     * its lifecycle, drain and listener work and Paho's keepalive checks run on threads all connections share.
+     */
+    @Test
+    void anIdleConnectionCostsAtMostThreeThreads() throws Exception {
+        StoreFixture.configure(cm, properties());
+        List<ConnectionFixture> connections = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                connections.add(new ConnectionFixture(context, cm, properties("broker.uris",
+                        new String[] {cloud.uri()})));
+            }
+            for (ConnectionFixture c : connections) {
+                c.awaitConnected();
+            }
+            Await.until("each idle connection has at most 3 threads", Duration.ofSeconds(20),
+                    () -> connections.stream().allMatch(c -> threadsOf(c.name).size() <= 3),
+                    () -> connections.stream().map(c -> threadsOf(c.name).toString()).toList().toString());
+        } finally {
+            for (ConnectionFixture c : connections) {
+                c.close();
+            }
+        }
+    }
+
+    /** Threads whose name names the connection: robmqtt's own for it, and Paho's for its client id. */
+    private static List<String> threadsOf(String connection) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.contains(connection)).toList();
     }
 }

@@ -34,6 +34,15 @@ class StopTest {
                 .filter(name -> name.startsWith("MQTT") && name.contains(clientId)).toList();
     }
 
+    /** The threads the connections share, and those running a connection's work. */
+    private static List<String> clientBundleThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith("robmqtt-worker-") || name.equals("robmqtt-timer")
+                        || name.equals("robmqtt-ping") || name.startsWith("robmqtt-itest-")
+                        || name.startsWith("robmqtt-drain-") || name.startsWith("robmqtt-listener-"))
+                .toList();
+    }
+
     /** Paho's threads of a client, with their stacks: what keeps each alive. */
     private static String pahoStacksOf(String clientId) {
         StringBuilder stacks = new StringBuilder();
@@ -72,6 +81,8 @@ class StopTest {
                         .isEqualTo(true);
                 Await.until("no Paho thread of " + c.clientId + " is left", Duration.ofSeconds(10),
                         () -> pahoThreadsOf(c.clientId).isEmpty(), () -> pahoThreadsOf(c.clientId).toString());
+                Await.until("no thread of the client bundle is left", Duration.ofSeconds(10),
+                        () -> clientBundleThreads().isEmpty(), () -> clientBundleThreads().toString());
             } finally {
                 if (client.getState() != Bundle.ACTIVE) {
                     client.start();

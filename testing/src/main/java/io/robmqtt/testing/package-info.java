@@ -1,6 +1,7 @@
 /**
  * What the integration tests (in OSGi) and the browser test (outside it) share: a real broker process of the
- * test's own on a free loopback port, a plain Paho subscriber, bounded waits and temporary directories.
+ * test's own on a free loopback port, a plain Paho subscriber, bounded waits and temporary directories; and for
+ * fleets, the exported gateway jar with many connections and a proxy that records when each CONNECT arrives.
  * Test code only: no gateway, Karaf or Kura runtime contains this bundle.
  */
 @Export

@@ -49,7 +49,8 @@ public class ConnectionManager implements MqttPublisher, ConnectionControl {
 
     @Activate
     public ConnectionManager(@Reference OfflineQueue queue, @Reference InflightStore inflight,
-            @Reference ReceivedStore received, @Reference Secrets secrets, BundleContext context,
+            @Reference ReceivedStore received, @Reference Secrets secrets, @Reference ConnectionExecutors executors,
+            BundleContext context,
             Map<String, Object> properties) {
         ConnectionSettings settings;
         try {
@@ -59,7 +60,7 @@ public class ConnectionManager implements MqttPublisher, ConnectionControl {
                     LogValue.of(e.getMessage()));
             throw e;
         }
-        connection = new MqttConnection(settings, queue, inflight, received, secrets);
+        connection = new MqttConnection(settings, queue, inflight, received, secrets, executors);
         whiteboard = new ListenerWhiteboard(connection.subscriptions());
         connection.start();
         registration = context.registerService(new String[] {MqttPublisher.class.getName(),

@@ -1,18 +1,14 @@
 package io.robmqtt.client;
 
 import io.robmqtt.common.LogValue;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The threads of one connection: daemon threads named for it. A thread that dies of an uncaught error, or a task
- * of its executors that ends in one, is logged at ERROR and recorded in the connection's statistics
+ * The work of one connection, on the threads all connections share ({@link ConnectionExecutors}), under names that
+ * say whose it is. A task that ends in an error is logged at ERROR and recorded in the connection's statistics
  * ({@code threadFailure}), which turns {@code /health/live} to 503: a gateway whose reconnect loop or drain died
  * must be restarted, not left running. A task that ends in an exception is logged at ERROR too.
  */
@@ -21,41 +17,33 @@ final class ConnectionThreads {
 
     private final String connection;
     private final ConnectionCounters counters;
+    private final ConnectionExecutors shared;
 
-    ConnectionThreads(String connection, ConnectionCounters counters) {
+    ConnectionThreads(String connection, ConnectionCounters counters, ConnectionExecutors shared) {
         this.connection = connection;
         this.counters = counters;
+        this.shared = shared;
     }
 
-    /** Daemon threads called {@code name}, whose uncaught errors are reported. */
-    ThreadFactory named(String name) {
-        return task -> {
-            Thread thread = new Thread(task, name);
-            thread.setDaemon(true);
-            thread.setUncaughtExceptionHandler((t, e) -> died(t.getName(), e));
-            return thread;
-        };
-    }
-
-    /** One thread running tasks in turn, now or later; a task that fails is reported, not swallowed. */
+    /** Tasks run one at a time, now or later, as on one thread called {@code name}; one that fails is reported. */
     ScheduledExecutorService scheduled(String name) {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, named(name)) {
-            @Override
-            protected void afterExecute(Runnable task, Throwable thrown) {
-                super.afterExecute(task, thrown);
-                if (thrown == null && task instanceof Future<?> future && future.isDone()) {
-                    try {
-                        future.get();
-                    } catch (ExecutionException e) {
-                        failed(name, e.getCause());
-                    } catch (CancellationException | InterruptedException e) {
-                        // cancelled (a reconnect that was no longer wanted), or stopping: nothing failed
-                    }
-                }
+        return new SerialExecutor(name, shared.workers(), shared.timer(), this::failed);
+    }
+
+    /** Tasks run at once, each on a shared worker called {@code name} while it runs; one that fails is reported. */
+    Executor pool(String name) {
+        return task -> shared.workers().execute(() -> {
+            Thread worker = Thread.currentThread();
+            String workerName = worker.getName();
+            worker.setName(name);
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) { // the worker goes on with other connections' work
+                failed(name, e);
+            } finally {
+                worker.setName(workerName);
             }
-        };
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a pending sweep or retry ends with it
-        return executor;
+        });
     }
 
     private void failed(String thread, Throwable cause) {

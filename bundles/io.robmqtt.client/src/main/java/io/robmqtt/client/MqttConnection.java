@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -25,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * through and wires them once: {@link PublishPath} (each publish, direct or queued, as the {@link Router} says),
  * {@link Drain} (after every connect, re-send what is inflight, then empty the queue), {@link AckBatcher}
  * (acknowledgements to the store), {@link Subscriptions} (incoming messages to listeners) and the
- * {@link ReconnectLoop} (broker sessions, fail-over and fail-back). Lifecycle changes
- * run on one thread per connection; the drain on another, so a long drain never delays a reconfiguration;
- * acknowledgements and incoming messages arrive on Paho's threads.
+ * {@link ReconnectLoop} (broker sessions, fail-over and fail-back). Lifecycle changes run one at a time per
+ * connection; the drain apart from them, so a long drain never delays a reconfiguration (both on the threads the
+ * bundle's connections share, {@link ConnectionExecutors}); acknowledgements and incoming messages arrive on
+ * Paho's threads.
  */
 final class MqttConnection implements PahoSession.Events {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
@@ -46,37 +46,41 @@ final class MqttConnection implements PahoSession.Events {
     private final AckBatcher acks;
     private final QueueExpiry expiry;
     private final Subscriptions subscriptions;
-    private final ExecutorService listenerPool;
     private final ReconnectLoop loop;
+    private final ConnectionExecutors executors;
+    /** Whether this connection made {@link #executors} for itself, and ends them at shutdown. */
+    private final boolean ownsExecutors;
     private volatile ConnectionSettings settings;
     // lifecycle thread only
     private ScheduledFuture<?> expirySweep;
 
     /** A connection whose configured secrets are used as they are (no reference, no decoder). */
     MqttConnection(ConnectionSettings settings, OfflineQueue queue, InflightStore inflight, ReceivedStore received) {
-        this(settings, queue, inflight, received, new Secrets());
+        this(settings, queue, inflight, received, new Secrets(), null);
     }
 
+    /** @param executors the threads shared by the bundle's connections; null for threads of this connection's own */
     MqttConnection(ConnectionSettings settings, OfflineQueue queue, InflightStore inflight, ReceivedStore received,
-            Secrets secrets) {
+            Secrets secrets, ConnectionExecutors executors) {
+        this.ownsExecutors = executors == null;
+        this.executors = ownsExecutors ? new ConnectionExecutors() : executors;
         this.settings = settings;
         this.queue = queue;
         this.inflight = inflight;
         this.rate = new PublishRate(System::nanoTime, settings.maxPublishRate(), settings.maxPublishBurst());
         this.router = new Router<>(PahoSession::onAcknowledgementThread, rate::tryTake);
         String name = settings.connectionName();
-        ConnectionThreads threads = new ConnectionThreads(name, counters);
+        ConnectionThreads threads = new ConnectionThreads(name, counters, this.executors);
         this.lifecycle = threads.scheduled("robmqtt-" + name);
         this.acks = new AckBatcher(inflight, name, lifecycle);
-        this.listenerPool = Executors.newCachedThreadPool(threads.named("robmqtt-listener-" + name));
-        this.subscriptions = new Subscriptions(name, listenerPool, counters, lifecycle, System::nanoTime,
-                () -> this.settings.listenerWaitSeconds(), () -> this.settings.listenerCapacity());
+        this.subscriptions = new Subscriptions(name, threads.pool("robmqtt-listener-" + name), counters, lifecycle,
+                System::nanoTime, () -> this.settings.listenerWaitSeconds(), () -> this.settings.listenerCapacity());
         this.expiry = new QueueExpiry(name, queue, handles, counters, () -> this.settings.messageExpiry());
         this.drain = new Drain(name, queue, inflight, router, acks, counters, rate, expiry,
                 threads.scheduled("robmqtt-drain-" + name));
         this.publishing = new PublishPath(name, queue, inflight, router, drain, handles, counters);
-        this.loop = new ReconnectLoop(settings, lifecycle, this, secrets, received, counters, router, subscriptions,
-                drain);
+        this.loop = new ReconnectLoop(settings, lifecycle, this.executors.pings(), this, secrets, received, counters,
+                router, subscriptions, drain);
     }
 
     ConnectionSettings settings() {
@@ -154,7 +158,9 @@ final class MqttConnection implements PahoSession.Events {
         lifecycle.shutdownNow();
         drain.shutdown();
         acks.flush();
-        listenerPool.shutdown();
+        if (ownsExecutors) {
+            executors.shutdown();
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -6,6 +6,7 @@ import io.robmqtt.common.LogValue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
@@ -16,6 +17,7 @@ import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.ScheduledExecutorPingSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,12 +74,14 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
      * @param received the QoS 2 messages received in earlier sessions and not yet released by the broker; Paho
      *        opens it with the first broker URI whichever broker is tried, so the records belong to the client id
      *        and the list, not to the node of a cluster the session happens to run on
+     * @param pings where Paho's keepalive checks run, shared by the connections (instead of a Timer thread each)
      */
-    PahoSession(ConnectionSettings settings, int broker, TlsContext tls, Events events, ReceivedQos2 received)
-            throws MqttException {
+    PahoSession(ConnectionSettings settings, int broker, TlsContext tls, Events events, ReceivedQos2 received,
+            ScheduledExecutorService pings) throws MqttException {
         this.options = options(settings, broker, tls);
         this.broker = broker;
-        this.client = new MqttAsyncClient(settings.brokerUris().get(0), settings.clientId(), received);
+        this.client = new MqttAsyncClient(settings.brokerUris().get(0), settings.clientId(), received,
+                new ScheduledExecutorPingSender(pings), null);
         this.events = events;
         this.window = new InflightWindow(settings.maxInflight());
         client.setCallback(this);

@@ -25,6 +25,7 @@ final class ReconnectLoop {
 
     private final String name;
     private final ScheduledExecutorService lifecycle;
+    private final ScheduledExecutorService pings;
     private final PahoSession.Events events;
     private final Secrets secrets;
     /** Where Paho's QoS 2 receive state is kept durably from one session's client to the next. */
@@ -47,13 +48,15 @@ final class ReconnectLoop {
     private boolean running;
     private boolean everConnected;
 
-    ReconnectLoop(ConnectionSettings settings, ScheduledExecutorService lifecycle, PahoSession.Events events,
-            Secrets secrets, ReceivedStore received, ConnectionCounters counters, Router<PahoSession> router,
+    /** @param pings where the sessions' keepalive checks run */
+    ReconnectLoop(ConnectionSettings settings, ScheduledExecutorService lifecycle, ScheduledExecutorService pings,
+            PahoSession.Events events, Secrets secrets, ReceivedStore received, ConnectionCounters counters, Router<PahoSession> router,
             Subscriptions subscriptions, Drain drain) {
         this.name = settings.connectionName();
         this.settings = settings;
         this.backoff = newBackoff(settings);
         this.lifecycle = lifecycle;
+        this.pings = pings;
         this.events = events;
         this.secrets = secrets;
         this.received = received;
@@ -170,7 +173,7 @@ final class ReconnectLoop {
     private PahoSession open(int broker) throws Exception {
         ConnectionSettings resolved = secrets.resolve(settings); // for this attempt only
         TlsContext tls = resolved.useTls() ? TlsContext.build(resolved, java.time.Clock.systemUTC()) : null;
-        PahoSession opened = new PahoSession(resolved, broker, tls, events, new ReceivedQos2(received, name()));
+        PahoSession opened = new PahoSession(resolved, broker, tls, events, new ReceivedQos2(received, name()), pings);
         if (broker == round.broker()) {
             warnAboutTls(tls);
         }

@@ -9,7 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -51,7 +51,7 @@ final class Subscriptions {
     private record Unclaimed(TopicFilter filter, long until) {}
 
     private final String connection;
-    private final ExecutorService pool;
+    private final Executor pool;
     private final ConnectionCounters counters;
     private final ScheduledExecutorService timer;
     private final LongSupplier nanoTime;
@@ -80,7 +80,7 @@ final class Subscriptions {
      * @param capacity how many messages may wait for one listener ({@code listener.capacity}): QoS 0 beyond it is
      *     dropped; QoS 1 and 2 wait unacknowledged, so the broker's inflight window bounds them
      */
-    Subscriptions(String connection, ExecutorService pool, ConnectionCounters counters, ScheduledExecutorService timer,
+    Subscriptions(String connection, Executor pool, ConnectionCounters counters, ScheduledExecutorService timer,
             LongSupplier nanoTime, DoubleSupplier waitSeconds, IntSupplier capacity) {
         this.connection = connection;
         this.pool = pool;

@@ -57,6 +57,7 @@ class BackoffScheduleTest {
         assertThat(backoff.current()).isCloseTo(57.0, org.assertj.core.data.Offset.offset(1e-9));
         backoff.reset();
         assertThat(backoff.current()).isEqualTo(1.0);
-        assertThat(backoff.afterFailure()).isEqualTo(0.75);
+        // the run's jitter k = 2^(0.5 - 1)
+        assertThat(backoff.afterFailure()).isCloseTo(Math.sqrt(0.5), org.assertj.core.data.Offset.offset(1e-9));
     }
 }
