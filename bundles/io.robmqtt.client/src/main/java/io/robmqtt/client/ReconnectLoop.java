@@ -119,11 +119,16 @@ final class ReconnectLoop {
     }
 
     /**
-     * Once the lifecycle thread has ended: closes the session it could not end in time, so that no Paho thread
-     * outlives the connection; false if there was none.
+     * Once the lifecycle thread has ended: closes the session (and a fail-back probe) it could not end in time, so
+     * that no Paho thread outlives the connection; false if there was no session.
      */
     boolean closeLeftSession() {
         PahoSession left = session; // the lifecycle thread has ended: its fields are ours now
+        PahoSession leftProbe = probe;
+        if (leftProbe != null) {
+            probe = null;
+            leftProbe.close();
+        }
         if (left == null) {
             return false;
         }
