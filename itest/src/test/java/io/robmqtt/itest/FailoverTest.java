@@ -128,8 +128,10 @@ class FailoverTest {
             MqttPublisher mqtt = connection.publisher();
             connection.awaitConnected();
             List<String> accepted = new ArrayList<>();
+            long probes = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (toFirst.attempts().size() < 3) { // publishing on through two probes that found no answer
                 publishBatch(mqtt, accepted, atFirst, atSecond);
+                assertThat(System.nanoTime()).as("two fail-back probes within 30 s").isLessThan(probes);
             }
             assertThat(mqtt.statistics().reconnects()).as("a probe that fails leaves the connection alone").isZero();
             assertThat(atFirst.received()).as("nothing went to the silent first broker").isEmpty();
@@ -148,6 +150,33 @@ class FailoverTest {
             assertThat(atFirst.has(accepted.get(accepted.size() - 1))).as("the last message went to the first broker")
                     .isTrue();
             assertThat(mqtt.statistics().reconnects()).as("one move, back to the first broker").isEqualTo(1);
+        }
+    }
+
+    /**
+     * The session on the second broker is lost while a fail-back probe waits for the silent first one: the probe is
+     * the round's attempt, and when it times out the round goes on to the second broker at once, not after a
+     * backoff wait (set far longer than the test waits).
+     */
+    @Test
+    void aConnectionLostWhileAFailBackProbeWaitsGoesOnWithTheRoundNotTheBackoff() throws Exception {
+        FaultyLink toFirst = first.link();
+        FaultyLink toSecond = second.link();
+        toFirst.blackhole(true);
+        try (Subscriber atSecond = new Subscriber(second.uri(), topic);
+                ConnectionFixture connection = new ConnectionFixture(context, cm, properties(
+                        "broker.uris", new String[] {toFirst.uri(), toSecond.uri()},
+                        "failover.connect.timeout", 3, "broker.failback.seconds", 1,
+                        "min.backoff", LONG_BACKOFF, "max.backoff", LONG_BACKOFF))) {
+            MqttPublisher mqtt = connection.publisher();
+            Await.until("connected to the second broker", WITHIN_ONE_ATTEMPT, () -> mqtt.statistics().connected());
+            Await.until("a fail-back probe waiting for the first broker", WITHIN_ONE_ATTEMPT,
+                    () -> toFirst.attempts().size() == 2);
+            toSecond.dropAll();
+            Await.until("connected to the second broker again", WITHIN_ONE_ATTEMPT,
+                    () -> mqtt.statistics().reconnects() == 1 && mqtt.statistics().connected());
+            mqtt.publish(topic, "after the loss".getBytes(StandardCharsets.UTF_8), 1);
+            atSecond.awaitAll(List.of("after the loss"), Duration.ofSeconds(10));
         }
     }
 

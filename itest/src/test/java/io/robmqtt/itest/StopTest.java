@@ -38,7 +38,7 @@ class StopTest {
     private static List<String> clientBundleThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(name -> name.startsWith("robmqtt-worker-") || name.equals("robmqtt-timer")
-                        || name.equals("robmqtt-ping") || name.startsWith("robmqtt-itest-")
+                        || name.startsWith("robmqtt-ping-") || name.startsWith("robmqtt-itest-")
                         || name.startsWith("robmqtt-drain-") || name.startsWith("robmqtt-listener-"))
                 .toList();
     }

@@ -14,7 +14,7 @@ import java.util.function.DoubleSupplier;
  * Independent draws for every wait bunch up instead: their sums concentrate around each attempt's mean time, and
  * the clients that just missed the broker's return wait a whole doubled step more, so most of a fleet comes back
  * in a few seconds of a much longer window (up to 4.7 × the mean rate in the busiest second, against 2.55 × at
- * most now; see ReconnectStormTest and docs/design.md#reconnect-model).
+ * most with one draw per run; see ReconnectStormTest and docs/design.md#reconnect-model).
  *
  * <p>A broker that refused the connection is retried after max.backoff, jittered by up to a tenth below it.
  */

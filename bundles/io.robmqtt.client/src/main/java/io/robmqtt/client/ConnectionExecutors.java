@@ -23,11 +23,10 @@ import org.slf4j.LoggerFactory;
  *       starts a thread whenever none is free means a long drain of one connection never holds up another's
  *       reconnect. A worker carries the name of the work it runs ({@code robmqtt-NAME}, {@code robmqtt-drain-NAME},
  *       {@code robmqtt-listener-NAME}); one idle for {@value #IDLE_SECONDS} s ends.</li>
- *   <li><b>timer</b> ({@code robmqtt-timer}): hands delayed work (reconnect waits, sweeps, acknowledgement batches)
- *       over to the workers when it is due; it runs none itself.</li>
- *   <li><b>pings</b> ({@code robmqtt-ping}): Paho's keepalive checks, for every client, in place of a Timer thread
- *       per client (Paho's {@code ScheduledExecutorPingSender}). Apart from the timer, as a check that finds a
- *       silent link shuts that client's connection down on this thread.</li>
+ *   <li><b>timer</b> ({@code robmqtt-timer}): hands delayed work (reconnect waits, sweeps, acknowledgement batches,
+ *       Paho's keepalive checks) over to the workers when it is due; it runs none itself. A keepalive check that
+ *       finds a silent link shuts its client's connection down, which can block on a dead socket: on a worker of
+ *       its own connection's, it holds up no other connection's keepalive.</li>
  * </ul>
  *
  * The connections reference this component, so Declarative Services deactivates them before it: when the bundle
@@ -40,18 +39,16 @@ public class ConnectionExecutors {
 
     private final ExecutorService workers;
     private final ScheduledThreadPoolExecutor timer;
-    private final ScheduledThreadPoolExecutor pings;
 
     public ConnectionExecutors() {
         workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_SECONDS, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), daemons("robmqtt-worker-"));
         timer = scheduler("robmqtt-timer");
-        pings = scheduler("robmqtt-ping");
     }
 
     private static ScheduledThreadPoolExecutor scheduler(String name) {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, daemons(name));
-        executor.setRemoveOnCancelPolicy(true); // a reconnect or a ping cancelled is forgotten at once
+        executor.setRemoveOnCancelPolicy(true); // a reconnect or a keepalive check cancelled is forgotten at once
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         return executor;
     }
@@ -73,20 +70,13 @@ public class ConnectionExecutors {
         return timer;
     }
 
-    /** For Paho's ScheduledExecutorPingSender. */
-    ScheduledExecutorService pings() {
-        return pings;
-    }
-
     /** Ends every thread: called once every connection has shut down (or by the connection that owns this). */
     @Deactivate
     void shutdown() {
         timer.shutdownNow();
-        pings.shutdownNow();
         workers.shutdown();
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);
-            pings.awaitTermination(5, TimeUnit.SECONDS);
             if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.warn("event=workers_stop_slow: robmqtt's shared workers did not end within 10 s; "
                         + "interrupting them");

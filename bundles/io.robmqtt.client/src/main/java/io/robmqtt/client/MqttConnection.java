@@ -37,6 +37,8 @@ final class MqttConnection implements PahoSession.Events {
     private final OfflineQueue queue;
     private final InflightStore inflight;
     private final ScheduledExecutorService lifecycle;
+    /** Paho's keepalive checks of this connection's sessions (its ScheduledExecutorPingSender). */
+    private final ScheduledExecutorService pings;
     private final Drain drain;
     private final DeliveryHandles handles = new DeliveryHandles(System::nanoTime);
     private final ConnectionCounters counters = new ConnectionCounters();
@@ -79,7 +81,8 @@ final class MqttConnection implements PahoSession.Events {
         this.drain = new Drain(name, queue, inflight, router, acks, counters, rate, expiry,
                 threads.scheduled("robmqtt-drain-" + name));
         this.publishing = new PublishPath(name, queue, inflight, router, drain, handles, counters);
-        this.loop = new ReconnectLoop(settings, lifecycle, this.executors.pings(), this, secrets, received, counters,
+        this.pings = threads.scheduled("robmqtt-ping-" + name);
+        this.loop = new ReconnectLoop(settings, lifecycle, pings, this, secrets, received, counters,
                 router, subscriptions, drain);
     }
 
@@ -156,6 +159,7 @@ final class MqttConnection implements PahoSession.Events {
                     LogValue.of(name()));
         }
         lifecycle.shutdownNow();
+        pings.shutdownNow(); // every session is closed: no keepalive check is wanted any more
         drain.shutdown();
         acks.flush();
         if (ownsExecutors) {

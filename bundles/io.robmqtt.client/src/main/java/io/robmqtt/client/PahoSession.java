@@ -6,6 +6,7 @@ import io.robmqtt.common.LogValue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,10 +63,14 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
     private final IMqttActionListener ackListener = new AckListener();
     private volatile boolean alive;
     private volatile boolean closed;
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     private final MqttConnectOptions options;
-    /** Which of the connection's broker URIs this session connects to. */
+    /** Which of the connection's broker URIs this session connects to, and that URI. */
     private final int broker;
+    private final String uri;
+    /** Ends the connect if the broker does not answer in time; cancelled at close. */
+    private volatile Future<?> watchdog;
 
     /**
      * @param broker the index in broker.uris of the broker to connect to: one per session, so that robmqtt, not
@@ -80,6 +85,7 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
             ScheduledExecutorService pings) throws MqttException {
         this.options = options(settings, broker, tls);
         this.broker = broker;
+        this.uri = settings.brokerUris().get(broker);
         this.client = new MqttAsyncClient(settings.brokerUris().get(0), settings.clientId(), received,
                 new ScheduledExecutorPingSender(pings), null);
         this.events = events;
@@ -123,6 +129,15 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
         return broker;
     }
 
+    /** The URI of the broker this session connects to. */
+    String uri() {
+        return uri;
+    }
+
+    void watchdog(Future<?> task) {
+        watchdog = task;
+    }
+
     private static MqttConnectOptions options(ConnectionSettings settings, int broker, TlsContext tls) {
         MqttConnectOptions options = new MqttConnectOptions();
         if (tls != null) {
@@ -132,7 +147,7 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
         options.setServerURIs(new String[] {settings.brokerUris().get(broker)});
         options.setCleanSession(settings.cleanSession());
         options.setKeepAliveInterval(settings.keepalive());
-        options.setConnectionTimeout(settings.connectTimeout(broker)); // TCP only: MqttConnection times the CONNACK
+        options.setConnectionTimeout(settings.connectTimeout(broker)); // TCP only: ReconnectLoop times the CONNACK
         options.setAutomaticReconnect(false);
         // Paho's default tries 3.1.1 and then falls back to 3.1: two attempts for each of ours.
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
@@ -211,10 +226,14 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
     /** Releases Paho's threads, sockets and timers after a failed attempt or a lost connection. */
     void close() {
         alive = false;
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) { // the lifecycle and a shutdown that gave up on it may both close
             return;
         }
         closed = true;
+        Future<?> timing = watchdog;
+        if (timing != null) {
+            timing.cancel(false);
+        }
         try {
             if (client.isConnected()) {
                 forceDisconnect();

@@ -17,12 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Paho's persistence for one connection, shared by the fresh Paho client of each session. The QoS 2 messages Paho
- * received and answered with PUBREC (its {@code r-} keys) are written durably to the {@link ReceivedStore} before
- * Paho sends the PUBREC, and read back when the next session's client opens: a PUBREL the broker repeats after a
- * reconnect or a restart finds its message and delivers it, instead of being answered with PUBCOMP for a message
- * nobody saw. Everything else Paho persists is kept in memory for one session: robmqtt's own store re-sends what
- * it publishes. A new client id or broker, or a clean session (Paho clears its persistence), starts empty.
+ * Paho's persistence for one session of a connection (each session's fresh Paho client has its own). The QoS 2
+ * messages Paho received and answered with PUBREC (its {@code r-} keys) are written durably to the {@link
+ * ReceivedStore} before Paho sends the PUBREC, and read back when the next session's client opens: a PUBREL the
+ * broker repeats after a reconnect or a restart finds its message and delivers it, instead of being answered with
+ * PUBCOMP for a message nobody saw. Everything else Paho persists is kept in memory for one session: robmqtt's own
+ * store re-sends what it publishes. Paho opens it with the first URI of broker.uris whichever broker a session
+ * runs on, so the records belong to the client id and that list; another client id or first broker, or a clean
+ * session (Paho clears its persistence), starts empty. One object per session, because a fail-back probe runs
+ * beside the live session.
  */
 final class ReceivedQos2 implements MqttClientPersistence {
     private static final Logger LOG = LoggerFactory.getLogger(ReceivedQos2.class);

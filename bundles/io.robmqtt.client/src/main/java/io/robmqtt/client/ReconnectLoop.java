@@ -140,7 +140,7 @@ final class ReconnectLoop {
     /** The URI of the session's broker: the one connected to, or being tried. */
     String broker() {
         PahoSession s = session;
-        return s == null ? "" : settings.brokerUris().get(s.broker());
+        return s == null ? "" : s.uri();
     }
 
     /** The wait last chosen, or min.backoff when connected. */
@@ -156,11 +156,11 @@ final class ReconnectLoop {
         int broker = round.broker();
         PahoSession attempt = null;
         try {
-            attempt = open(broker);
+            attempt = open(broker, true);
             session = attempt;
             sessionConnected = false;
             LOG.info("event=connecting connection={} broker={} client_id={}", LogValue.of(name()),
-                    LogValue.of(settings.brokerUris().get(broker)), LogValue.of(settings.clientId()));
+                    LogValue.of(attempt.uri()), LogValue.of(settings.clientId()));
             attempt.connect();
         } catch (Exception e) {
             // Whatever fails in an attempt (Paho refusing a URI, a key file Bouncy Castle cannot decode) is a failed
@@ -174,22 +174,24 @@ final class ReconnectLoop {
      * A session to the broker at {@code broker} of broker.uris, not yet connecting, whose connect ends in a failure
      * if the broker has not answered (TCP, TLS, CONNACK) within its connect timeout: Paho itself waits for ever
      * for a CONNACK from a broker that accepted the TCP connection and went silent.
+     *
+     * @param warn whether to log what is unsafe in the settings (once per attempt, not at every fail-back probe)
      */
-    private PahoSession open(int broker) throws Exception {
+    private PahoSession open(int broker, boolean warn) throws Exception {
         ConnectionSettings resolved = secrets.resolve(settings); // for this attempt only
         TlsContext tls = resolved.useTls() ? TlsContext.build(resolved, java.time.Clock.systemUTC()) : null;
         PahoSession opened = new PahoSession(resolved, broker, tls, events, new ReceivedQos2(received, name()), pings);
-        if (broker == round.broker()) {
+        if (warn) {
             warnAboutTls(tls);
         }
         int seconds = settings.connectTimeout(broker);
         String setting = seconds == settings.connectTimeout() ? "connect.timeout" : "failover.connect.timeout";
-        lifecycle.schedule(() -> {
+        opened.watchdog(lifecycle.schedule(() -> {
             if ((opened == session && !sessionConnected) || opened == probe) {
-                onConnectFailed(opened, new TimeoutException("no answer (TCP, TLS, CONNACK) from "
-                        + settings.brokerUris().get(broker) + " within " + seconds + " s (" + setting + ")"));
+                onConnectFailed(opened, new TimeoutException("no answer (TCP, TLS, CONNACK) from " + opened.uri()
+                        + " within " + seconds + " s (" + setting + ")"));
             }
-        }, seconds, TimeUnit.SECONDS);
+        }, seconds, TimeUnit.SECONDS));
         return opened;
     }
 
@@ -217,8 +219,9 @@ final class ReconnectLoop {
     /** On Paho's thread: the session has its CONNACK. */
     void connected(PahoSession s, boolean sessionPresent) {
         lifecycle.execute(() -> {
+            PahoSession left = null;
             if (s == probe) {
-                failBack(s);
+                left = failBack(s);
             } else if (s != session) {
                 s.close();
                 return;
@@ -230,7 +233,7 @@ final class ReconnectLoop {
                 counters.reconnects.increment();
             }
             everConnected = true;
-            String broker = settings.brokerUris().get(s.broker());
+            String broker = s.uri();
             LOG.info("event=connected connection={} broker={} client_id={} session_present={}", LogValue.of(name()),
                     LogValue.of(broker), LogValue.of(settings.clientId()), sessionPresent);
             EventLine.info(EVENTS, "connection_established", "connection", name(), "broker", broker,
@@ -238,28 +241,30 @@ final class ReconnectLoop {
             subscriptions.sessionStarted(s); // here, not in Paho's callback: subscribing there deadlocks (#985)
             drain.start(s);
             scheduleFailback();
+            if (left != null) { // after the new session took over: its acknowledgements may still come meanwhile
+                left.disconnect();
+                LOG.info("event=failed_back connection={} from={} to={}", LogValue.of(name()),
+                        LogValue.of(left.uri()), LogValue.of(s.uri()));
+            }
         });
     }
 
     /**
-     * The first broker answered a fail-back probe: its session becomes the connection's, and the session on the
-     * later broker ends with a clean disconnect (its unacknowledged messages are re-sent on the new one).
+     * The first broker answered a fail-back probe: its session becomes the connection's. The session on the later
+     * broker is taken back from the router and the subscriptions here; the caller disconnects it cleanly once the
+     * new one has taken over (its unacknowledged messages are re-sent on the new one).
+     *
+     * @return the session left, or null
      */
-    private void failBack(PahoSession first) {
+    private PahoSession failBack(PahoSession first) {
         probe = null;
         PahoSession left = session;
-        if (nextAttempt != null) { // the other session was lost meanwhile
-            nextAttempt.cancel(false);
-            nextAttempt = null;
-        }
         session = first;
         if (left != null) {
             router.sessionEnded(left);
             subscriptions.sessionEnded(left);
-            left.disconnect();
-            LOG.info("event=failed_back connection={} from={} to={}", LogValue.of(name()),
-                    LogValue.of(settings.brokerUris().get(left.broker())), LogValue.of(settings.brokerUris().get(0)));
         }
+        return left;
     }
 
     /** While connected to a later broker of the list, tries the first one at the fail-back interval. */
@@ -285,7 +290,7 @@ final class ReconnectLoop {
         }
         PahoSession opened = null;
         try {
-            opened = open(0);
+            opened = open(0, false);
             probe = opened;
             LOG.info("event=failback_probe connection={} broker={}", LogValue.of(name()),
                     LogValue.of(settings.brokerUris().get(0)));
@@ -304,7 +309,7 @@ final class ReconnectLoop {
         }
         LOG.info("event=failback_probe_failed connection={} broker={} reason={}: staying on {}", LogValue.of(name()),
                 LogValue.of(settings.brokerUris().get(0)), LogValue.of(ConnectFailure.of(cause, settings).reason()),
-                LogValue.of(session == null ? "(none)" : settings.brokerUris().get(session.broker())));
+                LogValue.of(session == null ? "(none)" : session.uri()));
     }
 
     /** On Paho's thread: the session's connect failed. */
@@ -327,7 +332,7 @@ final class ReconnectLoop {
         ConnectFailure failure = ConnectFailure.of(cause, settings);
         counters.connectFailures.increment();
         counters.lastConnectError = failure.reason();
-        String broker = settings.brokerUris().get(round.broker());
+        String broker = s != null ? s.uri() : settings.brokerUris().get(round.broker());
         // a failure before any session (a TLS file that cannot be read) would fail at every broker alike
         if (s != null && round.next(failure.refused(), settings.brokerUris().size())) {
             LOG.warn("event=connect_failed connection={} broker={} refused={} reason={} next_broker={}",
@@ -365,10 +370,19 @@ final class ReconnectLoop {
             s.close();
             cancelFailback();
             round.restart();
-            double delay = backoff.afterFailure();
             EventLine.warn(EVENTS, "connection_lost", "connection", name(), "reason", String.valueOf(cause));
+            if (probe != null) { // a fail-back probe is connecting to the first broker: it is the next attempt
+                session = probe;
+                probe = null;
+                sessionConnected = false;
+                LOG.warn("event=connection_lost connection={} broker={} reason={} next_broker={}",
+                        LogValue.of(name()), LogValue.of(s.uri()),
+                        LogValue.of(cause == null ? "unknown" : cause.toString()), LogValue.of(session.uri()));
+                return;
+            }
+            double delay = backoff.afterFailure();
             LOG.warn("event=connection_lost connection={} broker={} reason={} retry_in_seconds={}",
-                    LogValue.of(name()), LogValue.of(settings.brokerUris().get(s.broker())),
+                    LogValue.of(name()), LogValue.of(s.uri()),
                     LogValue.of(cause == null ? "unknown" : cause.toString()), String.format("%.2f", delay));
             scheduleAttempt(delay);
         });

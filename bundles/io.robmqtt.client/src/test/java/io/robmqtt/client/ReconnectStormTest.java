@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * the broker's return until the last client is back) the busiest second has at most 3 × the mean rate, and all are
  * back within 1.5 × max.backoff. A property of the schedule, simulated with a fixed seed (no clock, no timing). Each
  * case prints robmqtt's figures next to a uniformly random spread over the same window (the floor any jitter can
- * reach), equal jitter (robmqtt's schedule until 2026-12) and Paho's automatic reconnect.
+ * reach), equal jitter (a wait drawn on its own for every failure) and Paho's automatic reconnect.
  */
 class ReconnectStormTest {
     private static final int CLIENTS = 10_000;
@@ -92,7 +92,7 @@ class ReconnectStormTest {
                 .isLessThanOrEqualTo(1.5 * max);
     }
 
-    /** The schedule robmqtt had before: every wait drawn on its own from [e/2, e]. */
+    /** Equal jitter: every wait drawn on its own from [e/2, e]. */
     private static double[] equalJitterArrivals(int clients, double back, double min, double max, Random random) {
         double[] arrivals = new double[clients];
         for (int c = 0; c < clients; c++) {
