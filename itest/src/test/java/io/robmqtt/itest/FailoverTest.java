@@ -134,6 +134,10 @@ class FailoverTest {
                 assertThat(System.nanoTime()).as("two fail-back probes within 30 s").isLessThan(probes);
             }
             assertThat(mqtt.statistics().reconnects()).as("a probe that fails leaves the connection alone").isZero();
+            // the live session's, and at most the one of the probe under way: those of the probes that failed ended
+            Await.until("the Paho threads of the probes that failed ended", Duration.ofSeconds(10),
+                    () -> receiverThreadsOf(connection.clientId) <= 2, () -> receiverThreadsOf(connection.clientId)
+                            + " receiver threads of " + connection.clientId);
             assertThat(atFirst.received()).as("nothing went to the silent first broker").isEmpty();
             toFirst.blackhole(false);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -194,6 +198,12 @@ class FailoverTest {
         String awaited = last;
         Await.until(awaited + " at a broker", Duration.ofSeconds(30),
                 () -> Arrays.stream(subscribers).anyMatch(s -> s.has(awaited)));
+    }
+
+    /** Paho's receiver threads of a client id: one per Paho client that reached the broker and is not closed. */
+    private static long receiverThreadsOf(String clientId) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> t.getName().equals("MQTT Rec: " + clientId)).count();
     }
 
     private static Set<String> missing(List<String> accepted, Subscriber... subscribers) {
