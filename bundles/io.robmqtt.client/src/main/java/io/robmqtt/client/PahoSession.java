@@ -34,8 +34,6 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
     private static final long QUIESCE_MILLIS = 1_000;
     private static final long DISCONNECT_WAIT_MILLIS = 5_000;
     private static final ThreadLocal<Boolean> ACKNOWLEDGING = new ThreadLocal<>();
-    /** The return code of a refused subscription in SUBACK, which Paho also uses as the reason of its failure. */
-    private static final int SUBACK_FAILURE = 0x80;
 
     /** What the session reports; called on Paho's threads. */
     interface Events {
@@ -57,9 +55,7 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
     private final InflightWindow window;
     /** Messages sent in this session and not yet acknowledged: never sent twice within one session. */
     private final Set<Long> sent = ConcurrentHashMap.newKeySet();
-    /** The QoS 2 messages among them: a broker without QoS 2 answers them with PUBACK. */
-    private final Set<Long> sentQos2 = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean qos2Downgraded = new AtomicBoolean();
+    private final BrokerGrants grants;
     private final IMqttActionListener ackListener = new AckListener();
     private volatile boolean alive;
     private volatile boolean closed;
@@ -89,6 +85,7 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
         this.client = new MqttAsyncClient(settings.brokerUris().get(0), settings.clientId(), received,
                 new ScheduledExecutorPingSender(pings), null);
         this.events = events;
+        this.grants = new BrokerGrants(settings.clientId());
         this.window = new InflightWindow(settings.maxInflight());
         client.setCallback(this);
         client.setManualAcks(true); // a message is acknowledged after its listeners returned, not before
@@ -188,15 +185,13 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
             window.release(); // already sent in this session, by the live path or the re-send
             return true;
         }
-        if (m.qos() == 2) {
-            sentQos2.add(stored.sequence());
-        }
+        grants.sending(stored.sequence(), m.qos());
         try {
             client.publish(m.topic(), m.payload(), m.qos(), m.retain(), stored.sequence(), ackListener);
             return true;
         } catch (MqttException | RuntimeException e) {
             sent.remove(stored.sequence());
-            sentQos2.remove(stored.sequence());
+            grants.answered(stored.sequence(), null);
             window.release();
             LOG.debug("event=send_failed sequence={} reason={}", stored.sequence(), LogValue.of(e.toString()));
             return false;
@@ -300,44 +295,9 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
     @Override
     public void subscribe(String filter, int qos) {
         try {
-            client.subscribe(filter, qos, null, new IMqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    int[] granted = token.getGrantedQos();
-                    granted(filter, qos, granted == null || granted.length == 0 ? qos : granted[0]);
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable cause) {
-                    if (cause instanceof MqttException e && e.getReasonCode() == SUBACK_FAILURE) {
-                        granted(filter, qos, SUBACK_FAILURE);
-                    } else {
-                        LOG.warn("event=subscribe_failed client_id={} filter={} reason={}: retried at the next "
-                                + "connect", LogValue.of(client.getClientId()), LogValue.of(filter),
-                                LogValue.of(String.valueOf(cause)));
-                    }
-                }
-            });
+            client.subscribe(filter, qos, null, grants.subscription(filter, qos));
         } catch (MqttException e) {
-            LOG.warn("event=subscribe_failed client_id={} filter={} reason={}: retried at the next connect",
-                    LogValue.of(client.getClientId()), LogValue.of(filter), LogValue.of(e.toString()));
-        }
-    }
-
-    /**
-     * What the broker's SUBACK granted: a refusal, or a QoS below the one asked for (RabbitMQ 3 grants QoS 1 for
-     * QoS 2), is said at WARN, because the listeners of the filter get less than they asked for.
-     */
-    private void granted(String filter, int requested, int granted) {
-        if (granted == SUBACK_FAILURE) {
-            LOG.warn("event=subscribe_refused client_id={} filter={}: the broker refused the subscription (SUBACK "
-                    + "0x80), so nothing of it arrives; check what the broker allows this client (ACL, $share, "
-                    + "wildcards); retried at the next connect", LogValue.of(client.getClientId()),
-                    LogValue.of(filter));
-        } else if (granted < requested) {
-            LOG.warn("event=subscription_downgraded client_id={} filter={} requested_qos={} granted_qos={}: the "
-                    + "broker delivers this filter's messages at QoS {} at most", LogValue.of(client.getClientId()),
-                    LogValue.of(filter), requested, granted, granted);
+            grants.subscribeFailed(filter, e);
         }
     }
 
@@ -387,31 +347,12 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
         }
     }
 
-    /**
-     * Whether the broker's answer that completed {@code token} was a PUBACK. Read by reflection: the answer's
-     * type lives in a package of Paho's that its bundle does not export, so a call in plain code would make this
-     * bundle import it and fail to resolve.
-     */
-    private static boolean answeredWithPuback(IMqttToken token) {
-        try {
-            Object response = IMqttToken.class.getMethod("getResponse").invoke(token);
-            return String.valueOf(response).startsWith("PUBACK");
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return false;
-        }
-    }
-
     private final class AckListener implements IMqttActionListener {
         @Override
         public void onSuccess(IMqttToken token) {
             long sequence = (Long) token.getUserContext();
             sent.remove(sequence);
-            if (sentQos2.remove(sequence) && answeredWithPuback(token)
-                    && qos2Downgraded.compareAndSet(false, true)) {
-                LOG.warn("event=qos2_downgraded client_id={}: the broker answered a QoS 2 PUBLISH with PUBACK: it has "
-                        + "no QoS 2 (RabbitMQ 3 routes such messages at QoS 1), so QoS 2 messages are delivered at "
-                        + "least once, as QoS 1 (said once per session)", LogValue.of(client.getClientId()));
-            }
+            grants.answered(sequence, token);
             window.release();
             acknowledging(() -> events.acknowledged(PahoSession.this, sequence));
         }
@@ -420,7 +361,7 @@ final class PahoSession implements MqttCallbackExtended, Router.Target, BrokerLi
         public void onFailure(IMqttToken token, Throwable cause) {
             long sequence = (Long) token.getUserContext();
             sent.remove(sequence);
-            sentQos2.remove(sequence);
+            grants.answered(sequence, null);
             window.release();
             acknowledging(() -> events.sendFailed(PahoSession.this, sequence, cause));
         }
