@@ -1,7 +1,8 @@
 package io.robmqtt.health;
 
+import static io.robmqtt.common.ConfigRead.read;
+
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -35,15 +36,5 @@ record HealthSettings(String path, double degradedThresholdPercent) {
     /** The paths the health servlet serves: the endpoint, its /live and its /ready. */
     List<String> endpoints() {
         return List.of(path, path + "/live", path + "/ready");
-    }
-
-    private static <T> T read(String property, String rule, Supplier<T> value) {
-        try {
-            return value.get();
-        } catch (IllegalArgumentException e) {
-            throw e;
-        } catch (RuntimeException e) { // SCR's ComponentException, or the OSGi converter's ConversionException
-            throw new IllegalArgumentException(property + " cannot be read (" + e.getMessage() + "); it must be " + rule, e);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.robmqtt.store;
 
+import static io.robmqtt.common.ConfigRead.read;
+
 import io.robmqtt.common.ConfigScalar;
 import java.math.BigDecimal;
 import java.util.Map;
@@ -14,16 +16,6 @@ import java.util.function.Supplier;
  */
 final class ConfigValues {
     private ConfigValues() {}
-
-    static <T> T read(String property, String rule, Supplier<T> value) {
-        try {
-            return value.get();
-        } catch (IllegalArgumentException e) {
-            throw e;
-        } catch (RuntimeException e) { // SCR's ComponentException, or the OSGi converter's ConversionException
-            throw new IllegalArgumentException(property + " cannot be read (" + e.getMessage() + "); it must be " + rule, e);
-        }
-    }
 
     /**
      * A whole number, as SCR converted it from {@code given} (the configuration's properties), refused where the

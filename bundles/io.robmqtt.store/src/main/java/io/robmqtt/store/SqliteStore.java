@@ -1,6 +1,7 @@
 package io.robmqtt.store;
 
 import io.robmqtt.api.StoreException;
+import io.robmqtt.common.ConfigRead;
 import io.robmqtt.common.LogValue;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -97,7 +98,7 @@ public class SqliteStore {
         QueueLimits nextLimits;
         try {
             nextLimits = QueueLimits.from(next, properties);
-            DatabaseFile.path(ConfigValues.read("db.path", "text", next::db_path));
+            DatabaseFile.path(ConfigRead.read("db.path", "text", next::db_path));
             ConfigValues.option("db.synchronous", properties, StoreConfig.Synchronous.class, next::db_synchronous);
         } catch (IllegalArgumentException e) {
             LOG.error("event=config_refused pid={} reason={}: the store keeps its previous settings",

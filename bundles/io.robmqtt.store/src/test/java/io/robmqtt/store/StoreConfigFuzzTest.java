@@ -53,7 +53,7 @@ class StoreConfigFuzzTest {
             Throwable thrown = catchThrowable(() -> {
                 StoreConfig config = config(setting);
                 QueueLimits.from(config, properties(setting));
-                DatabaseFile.path(ConfigValues.read("db.path", "text", config::db_path));
+                DatabaseFile.path(io.robmqtt.common.ConfigRead.read("db.path", "text", config::db_path));
                 ConfigValues.option("db.synchronous", properties(setting), StoreConfig.Synchronous.class, config::db_synchronous);
             });
             if (thrown != null) {
