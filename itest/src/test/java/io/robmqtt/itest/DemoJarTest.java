@@ -40,13 +40,9 @@ class DemoJarTest {
     @Test
     void theDemoShowsTelemetryThroughAnOutageFromTheShellAndStopsCleanly() throws Exception {
         Path jar = ChildProcesses.jar("robmqtt.demo.jar", "the bndrun module builds it before this one");
-        Path dir = Files.createTempDirectory("robmqtt-demo");
+        Path dir = demoDirectory("robmqtt-demo");
         Path log = dir.resolve("demo.log");
         try {
-            Path conf = copyShippedConfiguration(Files.createDirectories(dir.resolve("conf")));
-            Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
-            Files.writeString(conf.resolve("io.robmqtt.demo.cfg"), "broker.port = 0\n");
-            Files.writeString(conf.resolve("io.robmqtt.sample.telemetry.cfg"), "interval.seconds = 1\n");
             runDemo(jar, dir, log);
             String output = Files.readString(log);
             assertThat(output).contains("event=shutdown_complete", "event=store_closed file=data/robmqtt.db",
@@ -74,13 +70,9 @@ class DemoJarTest {
                 "needs setsid (util-linux) to give the demo a process group of its own");
         List<Long> stops = new java.util.ArrayList<>();
         for (int run = 1; run <= 20; run++) {
-            Path dir = Files.createTempDirectory("robmqtt-demo-stop");
+            Path dir = demoDirectory("robmqtt-demo-stop");
             Path log = dir.resolve("demo.log");
             try {
-                Path conf = copyShippedConfiguration(Files.createDirectories(dir.resolve("conf")));
-                Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
-                Files.writeString(conf.resolve("io.robmqtt.demo.cfg"), "broker.port = 0\n");
-                Files.writeString(conf.resolve("io.robmqtt.sample.telemetry.cfg"), "interval.seconds = 1\n");
                 // setsid: the demo leads a process group of its own, which its broker joins, as in a terminal
                 Process demo = new ProcessBuilder("/usr/bin/setsid", ChildProcesses.java(),
                         "-Dorg.osgi.service.http.port=" + TestBroker.freePort(), "-Dfelix.fileinstall.dir=conf",
@@ -113,6 +105,19 @@ class DemoJarTest {
             }
         }
         System.out.println("demo stopped by a process-group SIGINT 20 times; ms from SIGINT to exit: " + stops);
+    }
+
+    /**
+     * A working directory for one demo run: the shipped configuration, the store under {@code data/}, the demo's
+     * broker on a free port, and the sample publishing every second.
+     */
+    private static Path demoDirectory(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        Path conf = copyShippedConfiguration(Files.createDirectories(dir.resolve("conf")));
+        Files.writeString(conf.resolve("io.robmqtt.store.cfg"), "db.path = data/robmqtt.db\n");
+        Files.writeString(conf.resolve("io.robmqtt.demo.cfg"), "broker.port = 0\n");
+        Files.writeString(conf.resolve("io.robmqtt.sample.telemetry.cfg"), "interval.seconds = 1\n");
+        return dir;
     }
 
     private static Path copyShippedConfiguration(Path conf) throws IOException {
